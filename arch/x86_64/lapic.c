@@ -1,0 +1,123 @@
+/*
+ * Local APIC access (SDM Vol. 3, chapter 11).  In xAPIC mode the
+ * registers are MMIO at IA32_APIC_BASE (reached through the direct map,
+ * mapped uncached); in x2APIC mode they are MSRs 0x800 + offset/16 and
+ * the ICR is one 64-bit write.
+ */
+#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
+
+#define APIC_BASE_X2APIC (1ull << 10)
+#define APIC_BASE_ENABLE (1ull << 11)
+
+enum {
+	REG_ID = 0x20, REG_EOI = 0xb0, REG_SVR = 0xf0,
+	REG_ICR_LOW = 0x300, REG_ICR_HIGH = 0x310,
+};
+#define SVR_ENABLE     0x100
+#define ICR_INIT       0x500
+#define ICR_STARTUP    0x600
+#define ICR_LEVEL_ASSERT 0x4000
+#define ICR_PENDING    0x1000
+
+static volatile uint32_t *mmio;
+static bool x2apic;
+
+static uint32_t reg_read(unsigned reg)
+{
+	if (x2apic)
+		return (uint32_t)rdmsr(0x800 + reg / 16);
+	return mmio[reg / 4];
+}
+
+static void reg_write(unsigned reg, uint32_t v)
+{
+	if (x2apic)
+		wrmsr(0x800 + reg / 16, v);
+	else
+		mmio[reg / 4] = v;
+}
+
+void lapic_init(void)
+{
+	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+
+	x2apic = base & APIC_BASE_X2APIC;
+	if (!(base & APIC_BASE_ENABLE))
+		wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_ENABLE);
+	mmio = (volatile uint32_t *)phys_to_virt(HPA(base & ~0xfffull));
+	reg_write(REG_SVR, SVR_ENABLE | 0xff);
+}
+
+uint32_t lapic_id(void)
+{
+	uint32_t id = reg_read(REG_ID);
+	return x2apic ? id : id >> 24;
+}
+
+void lapic_eoi(void)
+{
+	reg_write(REG_EOI, 0);
+}
+
+static void send_icr(uint32_t apic_id, uint32_t low)
+{
+	if (x2apic) {
+		wrmsr(0x830, ((uint64_t)apic_id << 32) | low);
+		return;
+	}
+	reg_write(REG_ICR_HIGH, apic_id << 24);
+	reg_write(REG_ICR_LOW, low);
+}
+
+bool lapic_wait_idle(void)
+{
+	if (x2apic)
+		return true;
+	for (int i = 0; i < 1000000; i++) {
+		if (!(reg_read(REG_ICR_LOW) & ICR_PENDING))
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+void lapic_send_init(uint32_t apic_id)
+{
+	send_icr(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
+	lapic_wait_idle();
+}
+
+void lapic_send_sipi(uint32_t apic_id, uint8_t vector_page)
+{
+	send_icr(apic_id, ICR_STARTUP | vector_page);
+	lapic_wait_idle();
+}
+
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+	send_icr(apic_id, vector);
+	lapic_wait_idle();
+}
+
+/*
+ * Busy wait using PIT channel 2 in one-shot mode (1.193182 MHz), which
+ * every PC and both emulators have; good enough for the SIPI delays.
+ */
+void udelay(uint64_t us)
+{
+	while (us) {
+		uint64_t chunk = us > 50000 ? 50000 : us;
+		uint32_t ticks = (uint32_t)(chunk * 1193182 / 1000000);
+		if (ticks == 0)
+			ticks = 1;
+		outb(0x61, (inb(0x61) & ~0x02) | 0x01);   /* gate on, speaker off */
+		outb(0x43, 0xb0);                          /* ch2, lo/hi, mode 0 */
+		outb(0x42, ticks & 0xff);
+		outb(0x42, ticks >> 8);
+		while (!(inb(0x61) & 0x20))
+			cpu_relax();
+		us -= chunk;
+	}
+}

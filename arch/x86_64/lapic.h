@@ -1,0 +1,16 @@
+/* The host's local APIC: enough to identify CPUs and start them. */
+#ifndef ARCH_LAPIC_H
+#define ARCH_LAPIC_H
+
+#include "hv/types.h"
+
+void lapic_init(void);            /* on each CPU; xAPIC via MMIO or x2APIC via MSRs */
+uint32_t lapic_id(void);
+void lapic_eoi(void);
+void lapic_send_init(uint32_t apic_id);
+void lapic_send_sipi(uint32_t apic_id, uint8_t vector_page);
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+bool lapic_wait_idle(void);
+void udelay(uint64_t us);         /* PIT-calibrated busy wait */
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * What happens when the hypervisor itself takes an exception: it is a
+ * bug in the hypervisor (guests' faults never arrive here), so print
+ * "hv: PANIC:" with everything needed to find it and halt this CPU.
+ * The other CPUs and their guests go on.
+ */
+#include "arch/x86_64/trap.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/lapic.h"
+#include "drivers/console.h"
+#include "hv/log.h"
+
+extern const char rdmsr_safe_insn[], rdmsr_safe_fixup[];
+
+static const char *const exception_names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"bound range exceeded", "invalid opcode", "device not available",
+	"double fault", "coprocessor segment overrun", "invalid TSS",
+	"segment not present", "stack-segment fault", "general protection",
+	"page fault", "reserved", "x87 floating-point", "alignment check",
+	"machine check", "SIMD floating-point", "virtualization",
+	"control protection", "reserved", "reserved", "reserved", "reserved",
+	"reserved", "reserved", "hypervisor injection", "VMM communication",
+	"security", "reserved",
+};
+
+static void dump_registers(const struct trap_frame *f)
+{
+	log_printf("  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n",
+		   (unsigned long long)f->rax, (unsigned long long)f->rbx,
+		   (unsigned long long)f->rcx, (unsigned long long)f->rdx);
+	log_printf("  rsi %016llx rdi %016llx rbp %016llx rsp %016llx\n",
+		   (unsigned long long)f->rsi, (unsigned long long)f->rdi,
+		   (unsigned long long)f->rbp, (unsigned long long)f->rsp);
+	log_printf("  r8  %016llx r9  %016llx r10 %016llx r11 %016llx\n",
+		   (unsigned long long)f->r8, (unsigned long long)f->r9,
+		   (unsigned long long)f->r10, (unsigned long long)f->r11);
+	log_printf("  r12 %016llx r13 %016llx r14 %016llx r15 %016llx\n",
+		   (unsigned long long)f->r12, (unsigned long long)f->r13,
+		   (unsigned long long)f->r14, (unsigned long long)f->r15);
+	log_printf("  rip %016llx cs %04llx rflags %08llx ss %04llx\n",
+		   (unsigned long long)f->rip, (unsigned long long)f->cs,
+		   (unsigned long long)f->rflags, (unsigned long long)f->ss);
+	log_printf("  cr0 %016llx cr3 %016llx cr4 %016llx\n",
+		   (unsigned long long)read_cr0(), (unsigned long long)read_cr3(),
+		   (unsigned long long)read_cr4());
+}
+
+void trap_handler(struct trap_frame *f)
+{
+	if (f->vector == 13 && f->rip == (uint64_t)rdmsr_safe_insn) {
+		f->rip = (uint64_t)rdmsr_safe_fixup;
+		return;
+	}
+	if (f->vector == VEC_IPI_WAKE) {
+		lapic_eoi();
+		return;
+	}
+	if (f->vector == VEC_SPURIOUS)
+		return;
+
+	uint64_t cr2 = read_cr2();
+	const char *name = f->vector < 32 ? exception_names[f->vector] : "interrupt";
+
+	log_printf("hv: PANIC: cpu %d: exception %llu (%s), error code 0x%llx, rip %016llx, cr2 %016llx\n",
+		   cpu_index(), (unsigned long long)f->vector, name,
+		   (unsigned long long)f->error, (unsigned long long)f->rip,
+		   (unsigned long long)cr2);
+	if (f->vector == 14 && (cr2 & ~0xfffull) + 4096 == (f->rsp & ~0xfffull))
+		log_printf("  (the fault is in the page below the stack: stack overflow into its guard page)\n");
+	dump_registers(f);
+	log_printf("hv: cpu %d halted\n", cpu_index());
+	halt_forever();
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	log_printf("hv: PANIC: cpu %d: ", cpu_index());
+	va_start(ap, fmt);
+	log_vprintf(fmt, ap);
+	va_end(ap);
+	log_printf("\n");
+	halt_forever();
+}

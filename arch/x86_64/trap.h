@@ -1,0 +1,22 @@
+/* CPU exceptions taken by the hypervisor itself. */
+#ifndef ARCH_TRAP_H
+#define ARCH_TRAP_H
+
+#include "hv/types.h"
+
+/* Pushed by isr.S; the layout is read by the assembly, keep them in step. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
+};
+_Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap frame layout");
+
+void trap_handler(struct trap_frame *f);
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+#define VEC_IPI_WAKE 0xf0
+#define VEC_SPURIOUS 0xff
+
+#endif

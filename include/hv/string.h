@@ -1,0 +1,19 @@
+/*
+ * The few libc string functions the hypervisor provides itself
+ * (lib/string.c).  Host unit tests use the C library's versions.
+ */
+#ifndef HV_STRING_H
+#define HV_STRING_H
+
+#include <stddef.h>
+
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * printf-style formatting into a buffer, for the log and for messages
+ * built before they are printed.  Supports the subset documented in
+ * hv/log.h.  Returns the length the full output would have had.
+ */
+#ifndef LIB_FMT_H
+#define LIB_FMT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Build everything and run every test: `make test`.
+#
+#   1. build the kernel, the guests and the unit-test binaries; each build
+#      prints PASS/FAIL "build: <what>" (a failure shows the end of its log,
+#      and the run goes on with whatever did build)
+#   2. run the unit tests (tests/run-unit.sh)
+#   3. boot every tests/boot/cases/*.case (tests/boot/harness.sh), JOBS at a
+#      time (default 2), printing each case's lines together, in name order
+#   4. end with the line "N passed, N failed", counting every PASS/FAIL line
+#
+# Environment:
+#   TESTS=<glob> [<glob>...]  boot only the cases whose names match
+#   UNIT_ONLY=1               no boot cases
+#   BOOT_ONLY=1               no unit tests
+#   JOBS=N                    boot cases run in parallel (default 2)
+# Exit status 1 if anything failed or nothing ran.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+# Internal: run-all.sh --one-case <case> <dir> boots one case for the
+# parallel runner below, its output going to <dir>/<name>.out when done.
+if [ "${1:-}" = --one-case ]; then
+	n=$(basename "$2" .case)
+	tests/boot/harness.sh "$2" >"$3/$n.tmp" 2>&1
+	mv "$3/$n.tmp" "$3/$n.out"
+	exit 0
+fi
+
+# Stop the boot cases' session (harnesses and their emulators) on ^C.
+stop_boot() {
+	local pgid
+	pgid=$(cat "$logs/boot/pgid" 2>/dev/null) && kill -TERM -- "-$pgid" 2>/dev/null
+	exit 130
+}
+trap stop_boot INT TERM
+BUILD=${BUILD:-build}
+logs=$BUILD/test-logs
+rm -rf "$logs"
+mkdir -p "$logs"
+verdicts=$logs/verdicts
+
+# say: print lines and keep them for the final count
+say() { tee -a "$verdicts"; }
+
+# build <what> <make targets...>: build, report PASS/FAIL build: <what>
+build() {
+	local what=$1 log
+	shift
+	log=$logs/build-$what.log
+	if make -k -j2 "$@" >"$log" 2>&1; then
+		echo "PASS build: $what" | say
+		return 0
+	fi
+	{
+		echo "FAIL build: $what (make $*)"
+		grep -E 'error|Error|\*\*\*' "$log" | head -n 20 | sed 's/^/    /'
+		echo "    (full log: $log)"
+	} | say
+	return 1
+}
+
+kernel_ok=1
+build kernel all || kernel_ok=0
+build guests guests
+
+# ---- unit tests ----------------------------------------------------------
+unit_tests() {
+	local src bins=() built=() bin
+	for src in tests/unit/test_*.c; do
+		[ -e "$src" ] || continue
+		bins+=("$BUILD/host/$(basename "$src" .c)")
+	done
+	[ ${#bins[@]} -gt 0 ] || return 0
+	make -k -j2 "${bins[@]}" >"$logs/build-unit.log" 2>&1
+	for bin in "${bins[@]}"; do
+		# `make -q` answers whether the binary is up to date with its
+		# sources: a stale binary from an earlier build is not run.
+		if make -q "$bin" >/dev/null 2>&1; then
+			built+=("$bin")
+		else
+			echo "FAIL unit: $bin (build failed, see $logs/build-unit.log)"
+			grep -E "error" "$logs/build-unit.log" |
+				grep -F "$(basename "$bin" | sed 's/^test_//')" | head -n 5 | sed 's/^/    /'
+		fi
+	done
+	[ ${#built[@]} -gt 0 ] && tests/run-unit.sh "${built[@]}"
+	return 0
+}
+
+[ "${BOOT_ONLY:-0}" = 1 ] || unit_tests | say
+
+# ---- boot cases ------------------------------------------------------------
+selected() { # selected <name>: does TESTS pick this case?
+	local g
+	[ -n "${TESTS:-}" ] || return 0
+	for g in $TESTS; do
+		# shellcheck disable=SC2254  # the glob is the point
+		case "$1" in $g) return 0 ;; esac
+	done
+	return 1
+}
+
+boot_cases() {
+	local c n cases=()
+	for c in tests/boot/cases/*.case; do
+		[ -e "$c" ] || continue
+		n=$(basename "$c" .case)
+		selected "$n" && cases+=("$c")
+	done
+	[ ${#cases[@]} -gt 0 ] || return 0
+	if [ $kernel_ok = 0 ]; then
+		for c in "${cases[@]}"; do
+			echo "FAIL boot: $(basename "$c" .case) (the kernel did not build)"
+		done
+		return 0
+	fi
+
+	# The cases run in their own session so that an interrupt can stop all
+	# of them (and their emulators) at once; each case's output is written
+	# to a file and printed whole, in name order, when it is finished.
+	local out=$logs/boot
+	mkdir -p "$out"
+	printf '%s\n' "${cases[@]}" >"$out/list"
+	setsid -w sh -c 'echo $$ >"$1/pgid"
+		exec xargs -P "$2" -I{} tests/run-all.sh --one-case {} "$1" <"$1/list"' \
+		_ "$out" "${JOBS:-2}" &
+	runner=$!
+	trap stop_boot INT TERM # this subshell does not inherit the trap
+
+	for c in "${cases[@]}"; do
+		n=$(basename "$c" .case)
+		while [ ! -e "$out/$n.out" ] && kill -0 "$runner" 2>/dev/null; do
+			sleep 0.5
+		done
+		if [ -e "$out/$n.out" ]; then
+			cat "$out/$n.out"
+		else
+			echo "FAIL boot: $n (the harness did not finish)"
+		fi
+	done
+	wait "$runner"
+}
+
+[ "${UNIT_ONLY:-0}" = 1 ] || boot_cases | say
+
+# ---- summary ---------------------------------------------------------------
+passed=$(grep -c '^PASS ' "$verdicts")
+failed=$(grep -c '^FAIL ' "$verdicts")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,128 @@
+/*
+ * hv_main(): the boot path after long mode, one call per step.
+ * Called by boot/entry.S on the boot CPU with the multiboot2 magic and
+ * the physical address of the boot information.
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/smp.h"
+#include "arch/x86_64/trap.h"
+#include "drivers/console.h"
+#include "drivers/serial.h"
+#include "drivers/fbcon.h"
+#include "drivers/mb2.h"
+#include "drivers/cmdline.h"
+#include "drivers/acpi.h"
+#include "drivers/power.h"
+#include "pmm/kpage.h"
+#include "vmm/vmx_caps.h"
+#include "vmm/partition.h"
+#include "hv/log.h"
+#include "hv/string.h"
+
+extern char __image_start[], __image_end[], bsp_stack_top[];
+
+static struct mb2_info mb2;
+static struct hv_options opts;
+static struct acpi_info acpi;
+static struct kpage_boot mem;
+
+static void parse_boot_info(uint32_t magic, uint32_t info_phys)
+{
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		panic("bad multiboot2 magic %x", magic);
+	/* the boot tables map the first 4 GiB; GRUB puts the info below that */
+	int err = mb2_parse(phys_to_virt(HPA(info_phys)), MB2_MAX_INFO_SIZE, &mb2);
+	if (err < 0)
+		panic("multiboot2 information unusable: %s", mb2_strerror(err));
+}
+
+static void setup_memory(uint32_t info_phys)
+{
+	struct mem_range raw[MB2_MAX_MMAP], rsv[MB2_MAX_MODS + 4];
+	size_t nrsv = 0;
+
+	for (size_t i = 0; i < mb2.nmmap; i++)
+		raw[i] = (struct mem_range){ mb2.mmap[i].base, mb2.mmap[i].len, mb2.mmap[i].type };
+	rsv[nrsv++] = (struct mem_range){ 0, MIB(1), 2 };
+	rsv[nrsv++] = (struct mem_range){ virt_to_phys(__image_start).v,
+					  (uint64_t)(__image_end - __image_start), 2 };
+	rsv[nrsv++] = (struct mem_range){ info_phys, mb2.info_size, 2 };
+	for (size_t i = 0; i < mb2.nmods; i++)
+		rsv[nrsv++] = (struct mem_range){ mb2.mods[i].start,
+						  mb2.mods[i].end - mb2.mods[i].start, 2 };
+	kpage_setup(raw, mb2.nmmap, rsv, nrsv, &mem);
+	paging_init(mem.ram, mem.nram, mem.table_pool, mem.table_pool_pages);
+	kpage_set_debug(opts.debug);
+	log_printf("hv: memory: %llu MiB usable, %llu MiB free\n",
+		   (unsigned long long)(mem.usable_bytes >> 20),
+		   (unsigned long long)(kpage_free_bytes() >> 20));
+}
+
+static void attach_framebuffer(void)
+{
+	struct fb_desc fb = { 0 };
+	const struct mb2_framebuffer *m = &mb2.fb;
+
+	if (!mb2.has_fb || opts.console == HV_CONSOLE_SERIAL)
+		return;
+	paging_map_mmio(HPA(m->addr), (uint64_t)m->pitch * m->height);
+	fb.base = phys_to_virt(HPA(m->addr));
+	fb.pitch = m->pitch;
+	fb.width = m->width;
+	fb.height = m->height;
+	fb.bpp = m->bpp;
+	fb.text_mode = m->type == MB2_FB_EGA_TEXT;
+	fb.red_pos = m->red_pos, fb.red_size = m->red_size;
+	fb.green_pos = m->green_pos, fb.green_size = m->green_size;
+	fb.blue_pos = m->blue_pos, fb.blue_size = m->blue_size;
+	console_attach_fb(&fb);
+	log_printf("hv: framebuffer console %ux%u, %u bpp\n", m->width, m->height, m->bpp);
+}
+
+static const void *acpi_map(uint64_t phys, size_t len)
+{
+	paging_map_mmio(HPA(phys), len);
+	return phys_to_virt(HPA(phys));
+}
+
+static void start_cpus(void)
+{
+	unsigned limit = cmdline_cpu_limit(&opts);
+
+	lapic_init();
+	acpi_parse(mb2.rsdp, mb2.rsdp_len, acpi_map, &acpi);
+	if (!acpi.has_madt || acpi.ncpus == 0)
+		log_printf("hv: acpi: no MADT; running on the boot CPU only\n");
+	else
+		smp_start(acpi.apic_ids, acpi.ncpus, limit ? limit : MAX_CPUS);
+	log_printf("hv: cpus: %u online\n", cpus_online);
+}
+
+void hv_main(uint32_t magic, uint32_t info_phys)
+{
+	/* per-CPU data first: the log needs cpu_index() */
+	bsp_percpu_init((uint64_t)bsp_stack_top);
+	gdt_load(&percpu_area[0]);
+	idt_init();
+	idt_load();
+	console_init_serial();
+	log_printf("hv: %s %s booting\n", HV_NAME, HV_VERSION);
+
+	parse_boot_info(magic, info_phys);
+	cmdline_defaults(&opts);
+	cmdline_parse(mb2_cmdline(&mb2), &opts);
+	console_set_mask(opts.console != HV_CONSOLE_FB, opts.console != HV_CONSOLE_SERIAL);
+
+	setup_memory(info_phys);
+	attach_framebuffer();
+	start_cpus();
+	power_init(&acpi, opts.poweroff);
+	vmx_caps_probe();
+
+	if (vmx_caps.usable)
+		partitions_run(&mb2);
+	power_off();
+}
