@@ -17,7 +17,7 @@ static void put(struct out *o, char c)
 
 struct spec {
 	bool left, zero, upper;
-	int width, base;
+	int width, base, precision;   /* precision: -1 none; used by %s */
 	bool neg;
 };
 
@@ -74,7 +74,7 @@ static int64_t arg_signed(va_list *ap, int len)
 
 static const char *convert(struct out *o, const char *f, va_list *ap)
 {
-	struct spec sp = { .base = 10 };
+	struct spec sp = { .base = 10, .precision = -1 };
 	int len = 0;
 
 	for (;; f++) {
@@ -87,6 +87,15 @@ static const char *convert(struct out *o, const char *f, va_list *ap)
 	}
 	while (*f >= '0' && *f <= '9')
 		sp.width = sp.width * 10 + (*f++ - '0');
+	if (*f == '.') {
+		sp.precision = 0;
+		if (*++f == '*') {
+			sp.precision = va_arg(*ap, int);
+			f++;
+		}
+		while (*f >= '0' && *f <= '9')
+			sp.precision = sp.precision * 10 + (*f++ - '0');
+	}
 	while (*f == 'l' || *f == 'z') {
 		len = (*f == 'z') ? 2 : len + 1;
 		f++;
@@ -132,7 +141,7 @@ static const char *convert(struct out *o, const char *f, va_list *ap)
 		size_t n = 0;
 		if (!s)
 			s = "(null)";
-		while (s[n])
+		while (s[n] && (sp.precision < 0 || n < (size_t)sp.precision))
 			n++;
 		put_padded(o, s, n, &sp);
 		break;

@@ -29,11 +29,14 @@ if [ "${1:-}" = --one-case ]; then
 	exit 0
 fi
 
-# Stop the boot cases' session (harnesses and their emulators) on ^C.
+# On ^C or TERM, stop the boot cases' session (harnesses and their
+# emulators); the cases not finished are reported as failed, then the
+# summary, and the exit status is 130.
+interrupted=0
 stop_boot() {
 	local pgid
+	interrupted=1
 	pgid=$(cat "$logs/boot/pgid" 2>/dev/null) && kill -TERM -- "-$pgid" 2>/dev/null
-	exit 130
 }
 trap stop_boot INT TERM
 BUILD=${BUILD:-build}
@@ -43,7 +46,8 @@ mkdir -p "$logs"
 verdicts=$logs/verdicts
 
 # say: print lines and keep them for the final count
-say() { tee -a "$verdicts"; }
+# (tee -i: a ^C must not cut the pipe while the verdicts are coming in)
+say() { tee -i -a "$verdicts"; }
 
 # build <what> <make targets...>: build, report PASS/FAIL build: <what>
 build() {
@@ -56,15 +60,28 @@ build() {
 	fi
 	{
 		echo "FAIL build: $what (make $*)"
-		grep -E 'error|Error|\*\*\*' "$log" | head -n 20 | sed 's/^/    /'
+		grep -E '(error|warning):|\*\*\*' "$log" | head -n 20 | sed 's/^/    /'
 		echo "    (full log: $log)"
 	} | say
 	return 1
 }
 
+# finish: the summary line and the exit status
+finish() {
+	local passed failed
+	passed=$(grep -c '^PASS ' "$verdicts")
+	failed=$(grep -c '^FAIL ' "$verdicts")
+	echo "$passed passed, $failed failed"
+	[ $interrupted = 1 ] && exit 130
+	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ] && exit 0
+	exit 1
+}
+
+: >"$verdicts"
 kernel_ok=1
 build kernel all || kernel_ok=0
 build guests guests
+[ $interrupted = 1 ] && finish
 
 # ---- unit tests ----------------------------------------------------------
 unit_tests() {
@@ -91,6 +108,7 @@ unit_tests() {
 }
 
 [ "${BOOT_ONLY:-0}" = 1 ] || unit_tests | say
+[ $interrupted = 1 ] && finish
 
 # ---- boot cases ------------------------------------------------------------
 selected() { # selected <name>: does TESTS pick this case?
@@ -128,7 +146,9 @@ boot_cases() {
 		exec xargs -P "$2" -I{} tests/run-all.sh --one-case {} "$1" <"$1/list"' \
 		_ "$out" "${JOBS:-2}" &
 	runner=$!
-	trap stop_boot INT TERM # this subshell does not inherit the trap
+	# This subshell does not inherit the trap, and should not exit the
+	# pipeline leaving its output half done: it only stops the cases.
+	trap 'kill -TERM -- "-$(cat "$out/pgid")" 2>/dev/null' INT TERM
 
 	for c in "${cases[@]}"; do
 		n=$(basename "$c" .case)
@@ -144,10 +164,13 @@ boot_cases() {
 	wait "$runner"
 }
 
-[ "${UNIT_ONLY:-0}" = 1 ] || boot_cases | say
+# In the background, because bash runs a trap only once the foreground
+# command is over, and `wait` is interrupted by one.
+if [ "${UNIT_ONLY:-0}" != 1 ]; then
+	boot_cases | say &
+	stage_pid=$!
+	wait "$stage_pid"
+	[ $interrupted = 1 ] && wait "$stage_pid"
+fi
 
-# ---- summary ---------------------------------------------------------------
-passed=$(grep -c '^PASS ' "$verdicts")
-failed=$(grep -c '^FAIL ' "$verdicts")
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+finish

@@ -197,13 +197,15 @@ if [ "$SERIAL" = no ]; then
 fi
 qmp() { echo "$*" >&3; }
 
-# The emulator's terminal output is noise (Bochs' term display); its own
-# complaints go to emulator.log.
-timeout -k 5 "$TIMEOUT" "${cmd[@]}" </dev/null >/dev/null 2>"$dir/emulator.log" &
+# The emulator's terminal output is noise; its own complaints go to
+# emulator.log.  Both emulators are stopped with SIGINT: Bochs ignores
+# SIGTERM, and on SIGINT its debugger takes over, reads end-of-file from
+# /dev/null and quits.
+timeout -s INT -k 5 "$TIMEOUT" "${cmd[@]}" </dev/null >/dev/null 2>"$dir/emulator.log" &
 emu_pid=$!
 
 stop_emulator() {
-	kill -TERM "$emu_pid" 2>/dev/null
+	kill -INT "$emu_pid" 2>/dev/null
 	wait "$emu_pid" 2>/dev/null
 }
 # `timeout` puts the emulator in a process group of its own, out of reach

@@ -30,6 +30,7 @@ static void test_strings(void)
 	SAME("%s and %c", "str", 'z');
 	SAME("[%-8s][%8s]", "ab", "cd");
 	SAME("100%%");
+	SAME("[%.3s][%.*s][%.*s]", "abcdef", 2, "xyz", 0, "q");
 	char buf[16];
 	const char *volatile nul = NULL;
 	fmt_snprintf(buf, sizeof(buf), "%s", nul);

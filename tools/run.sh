@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Boot an ISO interactively, the serial console on this terminal: `make run`.
+#
+#   tools/run.sh build/hv.iso
+#
+# The hypervisor needs VT-x.  With /dev/kvm usable and a host CPU that has
+# VMX, QEMU/KVM runs it at full speed (nested VMX); otherwise Bochs, which
+# emulates VMX with EPT, slowly.  ^C stops the emulator.
+#
+# Environment: CPUS (default 2), MEM in MiB (default 1024),
+#   EMU=qemu|bochs to choose (EMU=qemu without VMX gives TCG: it boots, but
+#   the hypervisor will report that VMX is unavailable),
+#   FIRMWARE=bios|uefi (QEMU only; default bios).
+set -uo pipefail
+
+[ $# -eq 1 ] && [ -f "$1" ] || { echo "usage: $0 <iso>" >&2; exit 2; }
+iso=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")/.." && pwd)
+CPUS=${CPUS:-2}
+MEM=${MEM:-1024}
+FIRMWARE=${FIRMWARE:-bios}
+
+host_has_vmx() {
+	[ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo
+}
+
+run_qemu() {
+	local accel=$1 cmd
+	cmd=(qemu-system-x86_64 -machine q35 -accel "$accel" -m "$MEM" -smp "$CPUS"
+		-cdrom "$iso" -serial stdio -display none -no-reboot
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+	[ "$accel" = kvm ] && cmd+=(-cpu host)
+	if [ "$FIRMWARE" = uefi ]; then
+		local vars=$root/build/run/OVMF_VARS.fd
+		mkdir -p "$(dirname "$vars")"
+		cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
+		cmd+=(-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+			-drive if=pflash,format=raw,file="$vars")
+	fi
+	# ^C reaches QEMU through the terminal and ends it.
+	"${cmd[@]}"
+	local rc=$?
+	# isa-debug-exit makes the status (code << 1) | 1: a power-off by the
+	# hypervisor is not an error here.
+	[ $((rc & 1)) = 1 ] && rc=0
+	return $rc
+}
+
+run_bochs() {
+	local dir=$root/build/run
+	mkdir -p "$dir"
+	: >"$dir/serial.log"
+	cat >"$dir/bochsrc" <<-EOF
+		cpu: model=corei7_skylake_x, count=$CPUS, ips=50000000, reset_on_triple_fault=0
+		memory: guest=$MEM, host=$MEM
+		romimage: file=/usr/share/bochs/BIOS-bochs-latest
+		vgaromimage: file=/usr/share/vgabios/vgabios.bin
+		ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+		ata0-master: type=cdrom, path=$iso, status=inserted
+		boot: cdrom
+		clock: sync=none, time0=local
+		com1: enabled=1, mode=file, dev=$dir/serial.log
+		port_e9_hack: enabled=1
+		display_library: term
+		log: $dir/bochs.log
+		panic: action=fatal, term=report
+		error: action=report
+		info: action=report
+		debug: action=ignore
+	EOF
+	echo c >"$dir/bochs.cmds"
+	echo "run: Bochs log in $dir/bochs.log; ^C stops it"
+	# Bochs in a session of its own: a ^C on this terminal would drop it
+	# into its debugger prompt.  We pass it on as SIGINT instead, on which
+	# the debugger reads end-of-file from /dev/null and quits.
+	setsid bochs -q -f "$dir/bochsrc" -rc "$dir/bochs.cmds" \
+		</dev/null >/dev/null 2>"$dir/emulator.log" &
+	local bochs_pid=$!
+	trap 'kill -INT "$bochs_pid" 2>/dev/null' INT TERM
+	tail -n +1 -f --pid="$bochs_pid" "$dir/serial.log" &
+	local tail_pid=$!
+	while kill -0 "$bochs_pid" 2>/dev/null; do
+		wait "$bochs_pid"
+	done
+	sleep 0.3 # tail polls once a second at most; let it print the rest
+	kill "$tail_pid" 2>/dev/null
+	wait "$tail_pid" 2>/dev/null
+	# A last line cut short by the power-off would run into the prompt.
+	[ -n "$(tail -c 1 "$dir/serial.log")" ] && echo
+	trap - INT TERM
+	return 0
+}
+
+emu=${EMU:-}
+if [ -z "$emu" ]; then
+	if host_has_vmx; then
+		emu=qemu-kvm
+		echo "run: QEMU with KVM (this host has VMX and /dev/kvm); $CPUS CPUs, $MEM MiB"
+	else
+		emu=bochs
+		if [ ! -e /dev/kvm ]; then why="no /dev/kvm"
+		elif ! grep -qw vmx /proc/cpuinfo; then why="the host CPU has no VMX"
+		else why="/dev/kvm is not usable by $(id -un)"
+		fi
+		echo "run: Bochs ($why, and QEMU cannot emulate VMX); $CPUS CPUs, $MEM MiB"
+	fi
+else
+	echo "run: $emu (chosen by EMU); $CPUS CPUs, $MEM MiB"
+fi
+
+case "$emu" in
+qemu-kvm) run_qemu kvm ;;
+qemu) host_has_vmx && run_qemu kvm || run_qemu tcg ;;
+bochs) run_bochs ;;
+*) echo "run: unknown EMU=$emu (qemu or bochs)" >&2; exit 2 ;;
+esac

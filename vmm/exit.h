@@ -1,0 +1,28 @@
+/* VM-exit dispatch: one handler per basic exit reason. */
+#ifndef VMM_EXIT_H
+#define VMM_EXIT_H
+
+#include "vmm/vcpu.h"
+
+/* What a handler did with the exit. */
+enum exit_result {
+	EXIT_HANDLED,       /* resume the guest */
+	EXIT_UNHANDLED,     /* the caller stops the guest with a VMCS dump */
+	EXIT_GUEST_ENDED,   /* the handler ended the guest (guest_end) */
+};
+
+typedef enum exit_result (*exit_handler_fn)(struct vcpu *v, uint64_t qual);
+
+/* Handle one exit; returns false once the guest has ended. */
+bool exit_dispatch(struct vcpu *v, uint32_t reason);
+
+/* Handlers living in their own files. */
+enum exit_result exit_io(struct vcpu *v, uint64_t qual);
+enum exit_result exit_cpuid(struct vcpu *v, uint64_t qual);
+enum exit_result exit_rdmsr(struct vcpu *v, uint64_t qual);
+enum exit_result exit_wrmsr(struct vcpu *v, uint64_t qual);
+enum exit_result exit_vmcall(struct vcpu *v, uint64_t qual);
+enum exit_result exit_cr_access(struct vcpu *v, uint64_t qual);
+enum exit_result exit_ept_violation(struct vcpu *v, uint64_t qual);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * Port I/O exits (exit qualification: SDM Table 28-5).  The guest's
+ * platform is a table of port ranges; a port nobody claims reads as all
+ * ones and drops writes, as on a PC with nothing at that address, and
+ * the first few such ports are logged once each so gaps are visible.
+ */
+#include "vmm/exit.h"
+#include "vmm/vmx.h"
+#include "hv/log.h"
+#include "hv/string.h"
+
+#define QUAL_SIZE(q)   (((q) & 7) + 1)
+#define QUAL_IN(q)     (((q) >> 3) & 1)
+#define QUAL_STRING(q) (((q) >> 4) & 1)
+#define QUAL_PORT(q)   ((uint16_t)((q) >> 16))
+
+#define PORT_DEBUG_EXIT 0xf4     /* QEMU isa-debug-exit */
+#define PORT_SHUTDOWN   0x8900   /* Bochs shutdown port */
+#define COM1_BASE       0x3f8
+#define UNEMULATED_LOG_MAX 8
+
+struct port_range {
+	uint16_t base, count;
+	uint32_t (*read)(struct vcpu *v, uint16_t off, unsigned size);
+	enum exit_result (*write)(struct vcpu *v, uint16_t off, unsigned size, uint32_t val);
+};
+
+static uint32_t uart_read(struct vcpu *v, uint16_t off, unsigned size)
+{
+	return vuart_read(&v->part->uart, off, size);
+}
+
+static enum exit_result uart_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	vuart_write(&v->part->uart, off, size, val);
+	return EXIT_HANDLED;
+}
+
+static uint32_t all_ones(struct vcpu *v, uint16_t off, unsigned size)
+{
+	return size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+}
+
+static enum exit_result debug_exit_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	guest_end(v, "stopped", "exit code %u", val);
+	return EXIT_GUEST_ENDED;
+}
+
+/* Bochs' convention: the bytes of "Shutdown" written in a row power off. */
+static enum exit_result shutdown_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	static const char magic[] = "Shutdown";
+	struct partition *p = v->part;
+
+	p->shutdown_progress = ((char)val == magic[p->shutdown_progress]) ? p->shutdown_progress + 1
+			     : ((char)val == magic[0]);
+	if (p->shutdown_progress == sizeof(magic) - 1) {
+		guest_end(v, "stopped", "power off");
+		return EXIT_GUEST_ENDED;
+	}
+	return EXIT_HANDLED;
+}
+
+static const struct port_range ports[] = {
+	{ COM1_BASE, 8, uart_read, uart_write },
+	{ PORT_DEBUG_EXIT, 4, all_ones, debug_exit_write },
+	{ PORT_SHUTDOWN, 1, all_ones, shutdown_write },
+};
+
+static void log_unemulated(struct vcpu *v, uint16_t port, bool in)
+{
+	struct partition *p = v->part;
+
+	for (unsigned i = 0; i < p->nlogged_ports; i++)
+		if (p->logged_ports[i] == port)
+			return;
+	if (p->nlogged_ports < UNEMULATED_LOG_MAX) {
+		p->logged_ports[p->nlogged_ports++] = port;
+		log_printf("hv: guest %s: unemulated port 0x%x (%s)%s\n", p->name, port, in ? "in" : "out",
+			   p->nlogged_ports == UNEMULATED_LOG_MAX ? "; further ports not logged" : "");
+	}
+}
+
+static const struct port_range *find_port(uint16_t port)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ports); i++)
+		if (port >= ports[i].base && port < ports[i].base + ports[i].count)
+			return &ports[i];
+	return NULL;
+}
+
+enum exit_result exit_io(struct vcpu *v, uint64_t qual)
+{
+	uint16_t port = QUAL_PORT(qual);
+	unsigned size = QUAL_SIZE(qual);
+	const struct port_range *r = find_port(port);
+	enum exit_result res = EXIT_HANDLED;
+
+	if (QUAL_STRING(qual))
+		return EXIT_UNHANDLED;   /* INS/OUTS: no device here needs them yet */
+	if (!r)
+		log_unemulated(v, port, QUAL_IN(qual));
+	if (QUAL_IN(qual)) {
+		uint32_t val = r ? r->read(v, port - r->base, size) : all_ones(v, 0, size);
+		uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
+		/* a 32-bit IN zero-extends into RAX; 8/16-bit ones merge (SDM IN) */
+		v->regs.rax = size == 4 ? val : (v->regs.rax & ~mask) | (val & mask);
+	} else if (r) {
+		uint32_t val = (uint32_t)v->regs.rax & (size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1);
+		res = r->write(v, port - r->base, size, val);
+	}
+	if (res == EXIT_HANDLED)
+		vcpu_skip_instruction(v);
+	return res;
+}
