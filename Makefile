@@ -47,7 +47,7 @@ $(BUILD)/k/%.S.o: %.S
 	$(CC) $(KASFLAGS) -c $< -o $@
 
 $(BUILD)/hv.elf: $(KOBJ) linker.ld
-	$(LD) -n -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld -o $@ $(KOBJ)
+	$(LD) -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KOBJ)
 
 -include $(KOBJ:.o=.d)
 

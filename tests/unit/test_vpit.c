@@ -328,6 +328,27 @@ static void test_irq0_one_shot(void)
 	CHECK(!vpit_irq_due(&p, tick_ns(900000)));
 }
 
+static void test_mode_aliases_and_unloaded_gate(void)
+{
+	struct vpit p;
+
+	setup(&p);
+	/* Gate edges before any count is written change nothing. */
+	vpit_write(&p, 3, 1, 0xb6);
+	vpit_write(&p, VPIT_PORT61_OFFSET, 1, VPIT_P61_GATE2);
+	CHECK(out2(&p));                        /* mode 3 idles high */
+	/* Mode 6 is mode 2, mode 7 is mode 3; status keeps the raw bits. */
+	program(&p, 0, 0x3c, 100);              /* lohi, mode 6 */
+	at_tick(99);
+	CHECK_EQ(read16(&p, 0), 1);
+	vpit_write(&p, 3, 1, 0xe2);
+	CHECK_EQ(vpit_read(&p, 0, 1), 0x3c);    /* OUT low at count 1 */
+	fake_ns = 0;
+	program(&p, 0, 0x3e, 100);              /* mode 7 */
+	CHECK(vpit_irq_due(&p, tick_ns(100)));
+	CHECK(vpit_irq_due(&p, tick_ns(200)));
+}
+
 static void test_refresh_toggle(void)
 {
 	struct vpit p;
@@ -356,6 +377,7 @@ int main(void)
 	RUN(test_access_modes_and_bcd);
 	RUN(test_irq0_periodic);
 	RUN(test_irq0_one_shot);
+	RUN(test_mode_aliases_and_unloaded_gate);
 	RUN(test_refresh_toggle);
 	return check_summary();
 }

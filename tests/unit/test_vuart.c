@@ -128,6 +128,8 @@ static void test_loopback(void)
 	struct vuart u;
 
 	setup(&u);
+	vuart_write(&u, 4, 1, 0xff);
+	CHECK_EQ(vuart_read(&u, 4, 1), 0x1f);   /* bits 5-7 read as 0 */
 	vuart_write(&u, 4, 1, VUART_MCR_LOOP | VUART_MCR_RTS | VUART_MCR_OUT2);
 	CHECK_EQ(vuart_read(&u, 6, 1), 0x90);   /* CTS from RTS, DCD from OUT2 */
 	vuart_write(&u, 4, 1, VUART_MCR_LOOP | VUART_MCR_DTR | VUART_MCR_OUT1);
