@@ -5,6 +5,7 @@
 # GUEST_ so they cannot clash with the hypervisor's.
 
 GUEST_NAMES  := hello exerciser memtouch hostile
+GUEST_NAMES  += bench
 GUEST_OUT    := $(BUILD)/guests
 GUEST_OBJDIR := $(GUEST_OUT)/obj
 GUEST_LDS    := guests/guest.ld
@@ -51,3 +52,45 @@ $(GUEST_OBJDIR)/%.S.o: guests/%.S
 	$(CC) $(GUEST_ASFLAGS) -c $< -o $@
 
 -include $(GUEST_ALL_OBJ:.o=.d)
+
+# ---- plain x86-64 ELF guests ---------------------------------------------
+# Booted by the hypervisor's elf64 loader straight into long mode (no
+# Multiboot header, no guests/lib runtime: that one is 32-bit).  Each is
+# guests/<name>/*.{c,S} linked with its own guests/<name>/<name>.ld at
+# 1 MiB; objects go to a directory of their own so the 32-bit pattern
+# rules above never apply to them.
+GUEST_ELF64_NAMES  := hello64
+GUEST_ELF64_OBJDIR := $(GUEST_OUT)/obj64
+GUEST_ELF64_ELFS   := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_ELF64_NAMES))
+
+GUEST_ELF64_CFLAGS := -m64 -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
+	-mcmodel=small -mno-red-zone -nostdlib -fno-stack-protector -fno-builtin \
+	-fno-tree-loop-distribute-patterns -mgeneral-regs-only \
+	-fno-asynchronous-unwind-tables -fno-common \
+	-Wall -Wextra -Werror -Iinclude -MMD -MP
+GUEST_ELF64_ASFLAGS := -m64 -D__ASSEMBLY__ -Iinclude -MMD -MP
+GUEST_ELF64_LDFLAGS := -m64 -nostdlib -static -no-pie \
+	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none
+
+GUEST_ELF64_objs_of = $(patsubst guests/%,$(GUEST_ELF64_OBJDIR)/%.o,$(1))
+
+guests: $(GUEST_ELF64_ELFS)
+
+define GUEST_ELF64_link_rule
+GUEST_$(1)_OBJ := $$(call GUEST_ELF64_objs_of,$$(call GUEST_srcs_in,$(1)))
+GUEST_ELF64_ALL_OBJ += $$(GUEST_$(1)_OBJ)
+$(GUEST_OUT)/$(1).elf: $$(GUEST_$(1)_OBJ) guests/$(1)/$(1).ld
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(GUEST_ELF64_LDFLAGS) -Wl,-T,guests/$(1)/$(1).ld -o $$@ $$(GUEST_$(1)_OBJ)
+endef
+$(foreach g,$(GUEST_ELF64_NAMES),$(eval $(call GUEST_ELF64_link_rule,$(g))))
+
+$(GUEST_ELF64_OBJDIR)/%.c.o: guests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_ELF64_CFLAGS) -c $< -o $@
+
+$(GUEST_ELF64_OBJDIR)/%.S.o: guests/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_ELF64_ASFLAGS) -c $< -o $@
+
+-include $(GUEST_ELF64_ALL_OBJ:.o=.d)

@@ -1,0 +1,88 @@
+/*
+ * The few x86-64 instructions hello64 needs, one inline wrapper each.
+ * (guests/lib/cpu.h is the 32-bit counterpart; its control-register
+ * accessors are 32 bits wide, so it is not shared.)
+ */
+#ifndef HELLO64_CPU64_H
+#define HELLO64_CPU64_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* IA32_EFER and its LMA bit (SDM Vol. 4, Table 2-2; Vol. 3A, 2.2.1). */
+#define MSR_IA32_EFER 0xc0000080u
+#define EFER_LMA      (1ull << 10)
+
+/* Access-rights bits LAR returns (SDM Vol. 2A, LAR; Vol. 3A, 3.4.5):
+ * the descriptor's second dword masked with 0x00f0ff00. */
+#define DESC_L  (1u << 21)	/* 64-bit code segment */
+#define DESC_DB (1u << 22)	/* must be 0 when L is 1 */
+
+static inline uint64_t cpu_rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline uint8_t cpu_inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void cpu_outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void cpu_outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint16_t cpu_read_cs(void)
+{
+	uint16_t cs;
+
+	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
+	return cs;
+}
+
+/* LAR of a selector: false if the descriptor is not readable by LAR. */
+static inline bool cpu_lar(uint16_t sel, uint32_t *rights)
+{
+	uint32_t r = 0;
+	bool ok;
+
+	__asm__ volatile("lar %2, %1\n\tsetz %0"
+			 : "=q"(ok), "+r"(r)
+			 : "rm"((uint32_t)sel)
+			 : "cc");
+	*rights = r;
+	return ok;
+}
+
+/* VMCALL with the number in RAX and one argument in RDI
+ * (include/hv/hypercall.h); the other argument registers may change. */
+static inline int64_t cpu_vmcall1(uint64_t nr, uint64_t a0)
+{
+	uint64_t ret = nr;
+
+	__asm__ volatile("vmcall"
+			 : "+a"(ret), "+D"(a0)
+			 :
+			 : "rsi", "rdx", "memory");
+	return (int64_t)ret;
+}
+
+static inline void cpu_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli\n\thlt" ::: "memory");
+}
+
+#endif

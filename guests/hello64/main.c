@@ -1,0 +1,98 @@
+/*
+ * hello64: the smallest plain x86-64 ELF guest.  It checks the state the
+ * elf64 loader promises (long mode active, a 64-bit code segment), asks
+ * the hypervisor who it is, writes and reads back memory in the top
+ * 2 MiB of its RAM (a different 2 MiB page from the image, so a second
+ * EPT leaf, and just below the loader's stack), and prints
+ *
+ *     hello64: long mode ok
+ *     hello64: partition <name> ram <MiB> MiB
+ *     hello64: PASS                       (exit code 0)
+ *
+ * or "hello64: FAIL (<what>)" and exit code 1.  There is no IDT: a fault
+ * here is a triple fault, which the hypervisor reports on its own.
+ */
+#include <stddef.h>
+#include "console.h"
+#include "cpu64.h"
+#include "hv/hypercall.h"
+
+#define EXIT_PORT   0xf4	/* QEMU isa-debug-exit */
+#define SEL_CODE64  0x08	/* the loader's GDT (vmm/loader_elf64.c) */
+#define SIZE_2M     (2ull << 20)
+#define PATTERN     0x6c6f6e676d6f6465ull	/* "edomgnol" */
+
+void hello64_exit(uint32_t code) __attribute__((noreturn));
+int hello64_main(void);
+
+void hello64_exit(uint32_t code)
+{
+	cpu_outl(EXIT_PORT, code);
+	cpu_vmcall1(HC_EXIT, code);	/* no debug-exit port: ask the hypervisor */
+	cpu_halt_forever();
+	__builtin_unreachable();
+}
+
+static int fail(const char *what)
+{
+	con_puts("hello64: FAIL (");
+	con_puts(what);
+	con_puts(")\n");
+	return 1;
+}
+
+/* EFER.LMA says IA-32e mode is active; CS.L says we run 64-bit code in
+ * it rather than compatibility mode (SDM Vol. 3A, 2.2.1 and 5.2.1). */
+static const char *long_mode_problem(void)
+{
+	uint32_t rights;
+
+	if (!(cpu_rdmsr(MSR_IA32_EFER) & EFER_LMA))
+		return "EFER.LMA clear";
+	if (cpu_read_cs() != SEL_CODE64)
+		return "CS is not selector 0x08";
+	if (!cpu_lar(SEL_CODE64, &rights))
+		return "LAR refused CS";
+	if (!(rights & DESC_L) || (rights & DESC_DB))
+		return "CS is not a 64-bit code segment";
+	return NULL;
+}
+
+/* Two words at the bottom of the top 2 MiB page: the stack starts at the
+ * very top and uses far less than 2 MiB. */
+static bool top_page_holds_data(uint64_t ram_size)
+{
+	volatile uint64_t *w = (volatile uint64_t *)(uintptr_t)(ram_size - SIZE_2M);
+
+	w[0] = PATTERN;
+	w[1] = ~PATTERN ^ (uint64_t)(uintptr_t)w;
+	return w[0] == PATTERN && w[1] == (~PATTERN ^ (uint64_t)(uintptr_t)w);
+}
+
+int hello64_main(void)
+{
+	static struct hc_partition_info info;	/* .bss: its address is its gpa */
+	const char *problem = long_mode_problem();
+	int64_t r;
+
+	if (problem)
+		return fail(problem);
+	con_puts("hello64: long mode ok\n");
+
+	r = cpu_vmcall1(HC_PARTITION_INFO, (uint64_t)(uintptr_t)&info);
+	if (r != 0)
+		return fail("partition info hypercall");
+	info.name[sizeof(info.name) - 1] = '\0';
+	con_puts("hello64: partition ");
+	con_puts(info.name);
+	con_puts(" ram ");
+	con_put_dec(info.ram_size >> 20);
+	con_puts(" MiB\n");
+
+	if (info.ram_size < 2 * SIZE_2M)
+		return fail("ram below 4 MiB: no separate top 2 MiB page");
+	if (!top_page_holds_data(info.ram_size))
+		return fail("top 2 MiB readback");
+	con_puts("hello64: PASS\n");
+	return 0;
+}
