@@ -24,7 +24,7 @@ void console_init_serial(void)
 
 void console_attach_fb(const struct fb_desc *fb)
 {
-	if (fbcon_init(&fb_console, fb) == 0)
+	if (fbcon_init(&fb_console, fb))
 		fb_attached = true;
 }
 

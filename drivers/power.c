@@ -7,6 +7,7 @@
  */
 #include "drivers/power.h"
 #include "arch/x86_64/cpu.h"
+#include "drivers/serial.h"
 #include "hv/log.h"
 
 static struct acpi_info acpi;
@@ -41,6 +42,7 @@ static void emulator_ports(void)
 void power_off(void)
 {
 	log_printf("hv: powering off\n");
+	serial_drain();
 	if (method == HV_POWEROFF_AUTO || method == HV_POWEROFF_ACPI)
 		acpi_s5();
 	if (method == HV_POWEROFF_AUTO || method == HV_POWEROFF_PORT)

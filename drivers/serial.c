@@ -17,6 +17,7 @@ enum { THR = 0, RBR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3, MCR = 4, L
 #define MCR_LOOP   0x10
 #define LSR_DR     0x01
 #define LSR_THRE   0x20
+#define LSR_TEMT   0x40
 #define BAUD_DIVISOR 1   /* 115200 / 115200 */
 
 static uint16_t base;
@@ -67,6 +68,13 @@ void serial_write(const char *s, size_t n)
 			put_raw('\r');
 		put_raw(s[i]);
 	}
+}
+
+/* Wait until every byte written has left the UART (LSR.TEMT), e.g. before power-off. */
+void serial_drain(void)
+{
+	for (int i = 0; present && i < 1000000 && !(inb(base + LSR) & LSR_TEMT); i++)
+		cpu_relax();
 }
 
 int serial_getc(void)

@@ -9,6 +9,7 @@
 bool serial_init(uint16_t port);   /* false when no UART answers */
 bool serial_present(void);
 void serial_write(const char *s, size_t n);
+void serial_drain(void);
 int serial_getc(void);              /* -1 when nothing received */
 
 #endif

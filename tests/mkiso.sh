@@ -30,7 +30,7 @@ abspath() { case "$1" in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 scenario=$(abspath "$scenario")
 out=$(abspath "$out")
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 build=$(abspath "${BUILD:-build}")
 hv_elf=$(abspath "${HV_ELF:-$build/hv.elf}")
 
@@ -65,7 +65,7 @@ find_file() {
 listed_files() {
 	sed -n -E 's/^[[:space:]]*(image|modules)[[:space:]]*=[[:space:]]*//p' "$1" |
 		sed -E -e 's/^"([^"]*)".*/\1/' -e t -e 's/#.*//' | tr -d '"' |
-		tr -s ' \t' '\n\n' | sed '/^$/d' | awk '!seen[$0]++'
+		tr -s ' \t' '\n' | sed '/^$/d' | awk '!seen[$0]++'
 }
 
 cp "$hv_elf" "$tree/boot/hv.elf"

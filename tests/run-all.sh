@@ -18,7 +18,7 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 
 # Internal: run-all.sh --one-case <case> <dir> boots one case for the
 # parallel runner below, its output going to <dir>/<name>.out when done.
@@ -60,7 +60,7 @@ build() {
 	fi
 	{
 		echo "FAIL build: $what (make $*)"
-		grep -E '(error|warning):|\*\*\*' "$log" | head -n 20 | sed 's/^/    /'
+		grep -E '(error|warning):|undefined reference|\*\*\*' "$log" | head -n 20 | sed 's/^/    /'
 		echo "    (full log: $log)"
 	} | say
 	return 1
@@ -98,9 +98,10 @@ unit_tests() {
 		if make -q "$bin" >/dev/null 2>&1; then
 			built+=("$bin")
 		else
-			echo "FAIL unit: $bin (build failed, see $logs/build-unit.log)"
-			grep -E "error" "$logs/build-unit.log" |
-				grep -F "$(basename "$bin" | sed 's/^test_//')" | head -n 5 | sed 's/^/    /'
+			echo "FAIL unit: $bin (build failed)"
+			# Again alone, for this binary's own error messages.
+			make "$bin" 2>&1 | grep -E '(error|warning):|undefined reference|\*\*\*' |
+				head -n 8 | sed 's/^/    /'
 		fi
 	done
 	[ ${#built[@]} -gt 0 ] && tests/run-unit.sh "${built[@]}"
@@ -112,9 +113,10 @@ unit_tests() {
 
 # ---- boot cases ------------------------------------------------------------
 selected() { # selected <name>: does TESTS pick this case?
-	local g
+	local g globs
 	[ -n "${TESTS:-}" ] || return 0
-	for g in $TESTS; do
+	read -r -a globs <<<"$TESTS" # split, but no pathname expansion
+	for g in "${globs[@]}"; do
 		# shellcheck disable=SC2254  # the glob is the point
 		case "$1" in $g) return 0 ;; esac
 	done

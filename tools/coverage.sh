@@ -15,11 +15,11 @@ set -uo pipefail
 [ $# -eq 1 ] && [ -d "$1" ] || { echo "usage: $0 <coverage-build-dir>" >&2; exit 2; }
 covbuild=$(cd "$1" && pwd)
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 min=${MIN_COVERAGE:-90}
 
 mapfile -t units < <(sed -n 's|^/\* units: \(.*\) \*/.*|\1|p' tests/unit/test_*.c |
-	tr -s ' \t' '\n\n' | sed '/^$/d' | sort -u)
+	tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
 [ ${#units[@]} -gt 0 ] || { echo "coverage: no unit-tested sources" >&2; exit 1; }
 [ -n "$(find "$covbuild" -name '*.gcda' -print -quit)" ] ||
 	{ echo "coverage: no .gcda files in $covbuild (were the tests run?)" >&2; exit 1; }

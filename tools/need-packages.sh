@@ -3,7 +3,8 @@
 #
 #   tools/need-packages.sh build   compiler, linker, GRUB ISO tools
 #   tools/need-packages.sh run     build + QEMU (with OVMF) + Bochs
-#   tools/need-packages.sh test    same as run (the test suite boots both)
+#   tools/need-packages.sh test    run + cpio (the test suite boots both
+#                                  emulators and builds a Linux initramfs)
 #
 # Silent when everything is present.  Otherwise it names what is missing and
 # installs the Debian packages that provide it with apt-get (as root, or via
@@ -63,8 +64,14 @@ check_emulators() {
 	need_pkg bochs-term # display_library: term, the only headless one
 }
 
+# The linux boot case builds an initramfs (tools/linux-scenario.sh).
+check_test_tools() {
+	need_cmd cpio cpio
+}
+
 check_build
 [ "$step" = build ] || check_emulators
+if [ "$step" = test ]; then check_test_tools; fi
 
 [ ${#missing_pkgs[@]} -eq 0 ] && exit 0
 
@@ -95,6 +102,7 @@ missing_pkgs=()
 missing_what=()
 check_build
 [ "$step" = build ] || check_emulators
+if [ "$step" = test ]; then check_test_tools; fi
 if [ ${#missing_pkgs[@]} -ne 0 ]; then
 	echo "need-packages: still missing after install:" >&2
 	printf '  %s\n' "${missing_what[@]}" >&2

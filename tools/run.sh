@@ -11,6 +11,8 @@
 #   EMU=qemu|bochs to choose (EMU=qemu without VMX gives TCG: it boots, but
 #   the hypervisor will report that VMX is unavailable),
 #   FIRMWARE=bios|uefi (QEMU only; default bios).
+# QEMU's options are comma-separated lists:
+# shellcheck disable=SC2054
 set -uo pipefail
 
 [ $# -eq 1 ] && [ -f "$1" ] || { echo "usage: $0 <iso>" >&2; exit 2; }
@@ -110,7 +112,7 @@ fi
 
 case "$emu" in
 qemu-kvm) run_qemu kvm ;;
-qemu) host_has_vmx && run_qemu kvm || run_qemu tcg ;;
+qemu) if host_has_vmx; then run_qemu kvm; else run_qemu tcg; fi ;;
 bochs) run_bochs ;;
 *) echo "run: unknown EMU=$emu (qemu or bochs)" >&2; exit 2 ;;
 esac

@@ -24,7 +24,9 @@
 #define ECX_TSC_DEADLINE (1u << 24)
 #define ECX_HYPERVISOR (1u << 31)
 /* CPUID.1:EDX */
+#define EDX_MCE       (1u << 7)
 #define EDX_APIC      (1u << 9)
+#define EDX_MCA       (1u << 14)
 #define EDX_ACPI      (1u << 22)
 #define EDX_TM        (1u << 29)
 #define EDX_PBE       (1u << 31)
@@ -40,7 +42,8 @@ static void leaf_1(struct cpuid_regs *r, const struct vcpu *v)
 	r->ecx &= ~(ECX_MONITOR | ECX_DS_CPL | ECX_VMX | ECX_SMX | ECX_EST | ECX_TM2 |
 		    ECX_PDCM | ECX_X2APIC | ECX_TSC_DEADLINE);
 	r->ecx |= ECX_HYPERVISOR;
-	r->edx &= ~(EDX_APIC | EDX_ACPI | EDX_TM | EDX_PBE);
+	/* machine checks belong to the host: the guest sees no MCE/MCA banks */
+	r->edx &= ~(EDX_MCE | EDX_MCA | EDX_APIC | EDX_ACPI | EDX_TM | EDX_PBE);
 	/* one logical processor, APIC id = partition id */
 	r->ebx = (r->ebx & 0x0000ffffu) | (1u << 16) | ((uint32_t)v->part->id << 24);
 }

@@ -12,7 +12,8 @@
  *               (ELF32, ELF64 or a.out    EAX=0x2BADB002, EBX=info struct
  *               kludge via flags[16])
  *   elf64       x86-64 ET_EXEC ELF        64-bit long mode, identity paging
- *   bzimage     Linux boot protocol       (probe only for now)
+ *   bzimage     Linux bzImage, boot       64-bit long mode, identity paging
+ *               protocol 2.12+            RSI=boot_params ("zero page")
  *
  * Every refusal fills `why` with one short sentence for the log.
  */
@@ -38,7 +39,9 @@ struct guest_mem {
  * Initial vCPU state.  In both modes the loader has written a GDT into
  * guest RAM (gdt_base/gdt_limit) whose selector 0x08 is the code segment
  * (32-bit flat for BOOT_PROT32, 64-bit for BOOT_LONG64) and 0x10 a flat
- * data segment; the vCPU code loads CS=0x08 and DS/ES/SS/FS/GS=0x10.
+ * data segment; the vCPU code loads CS=0x08 and DS/ES/SS/FS/GS=0x10,
+ * unless cs_sel/ds_sel say otherwise (the Linux boot protocol wants its
+ * own __BOOT_CS 0x10 and __BOOT_DS 0x18; 0 means the defaults).
  *   BOOT_PROT32: CR0.PE=1, PG=0; cr3 unused (0).
  *   BOOT_LONG64: CR0.PE|PG, CR4.PAE, EFER.LME|LMA; cr3 = PML4 gpa.
  */
@@ -49,6 +52,7 @@ struct boot_state {
 	uint64_t rip, rsp, rax, rbx, rsi, cr3;
 	uint64_t gdt_base;
 	uint16_t gdt_limit;
+	uint16_t cs_sel, ds_sel;	/* 0: LOADER_GDT_CODE_SEL, LOADER_GDT_DATA_SEL */
 };
 
 /* A boot module handed on to the guest. */
@@ -91,6 +95,10 @@ int loader_elf64_load(const void *img, uint64_t size, const char *cmdline,
 		      const struct guest_mem *mem, struct boot_state *out,
 		      char *why, size_t whylen);
 int loader_bzimage_probe(const void *img, uint64_t size, char *why, size_t whylen);
+int loader_bzimage_load(const void *img, uint64_t size, const char *cmdline,
+			const struct loader_module *mods, int nmods,
+			const struct guest_mem *mem, struct boot_state *out,
+			char *why, size_t whylen);
 
 /* ---- helpers shared by the back-ends (vmm/loader_elf64.c) ----------- */
 
@@ -115,6 +123,13 @@ int loader_elf_load_segments(const void *img, uint64_t size,
 			     const struct loader_elf *e,
 			     const struct guest_mem *mem, uint64_t *end,
 			     char *why, size_t whylen);
+
+/*
+ * Identity-map guest-physical [0, ram) with 2 MiB pages (gva == gpa).
+ * The tables take 2 + ALIGN_UP(ram, 1 GiB) / 1 GiB pages from `at`
+ * (page aligned): PML4, PDPT, then one PD per GiB.  ram <= 512 GiB.
+ */
+int loader_identity_map(const struct guest_mem *mem, uint64_t at, uint64_t ram);
 
 /*
  * snprintf for reason strings: %s %c %d %u %x, a zero-padding width

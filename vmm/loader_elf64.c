@@ -18,8 +18,7 @@
  * aligned, and the stack grows down from the very top of RAM; the last
  * page must not hold kernel or tables), rax = rbx = rsi = 0.
  *
- * The file ends with the format dispatch and the bzImage probe, which
- * have no file of their own yet.
+ * The file ends with the format dispatch.
  */
 #include <stdarg.h>
 #include "hv/types.h"
@@ -345,11 +344,11 @@ static int elf64_write_pd(const struct guest_mem *mem, uint64_t pd,
 	return 0;
 }
 
-/* Identity-map all of RAM with 2 MiB pages; tables start at `at`. */
-static int elf64_write_paging(const struct guest_mem *mem, uint64_t at)
+/* Shared with the bzImage loader (vmm/loader.h). */
+int loader_identity_map(const struct guest_mem *mem, uint64_t at, uint64_t ram)
 {
 	uint64_t pml4 = at, pdpt = at + PAGE_SIZE, pd0 = at + 2 * PAGE_SIZE;
-	uint64_t npd = ALIGN_UP(mem->size, SIZE_1G) / SIZE_1G;
+	uint64_t npd = ALIGN_UP(ram, SIZE_1G) / SIZE_1G;
 
 	if (mem->zero(mem->ctx, pml4, 2 * PAGE_SIZE) < 0 ||
 	    put64(mem, pml4, pdpt | PTE_P | PTE_RW) < 0)
@@ -357,7 +356,7 @@ static int elf64_write_paging(const struct guest_mem *mem, uint64_t at)
 	for (uint64_t i = 0; i < npd; i++) {
 		uint64_t pd = pd0 + i * PAGE_SIZE;
 		if (put64(mem, pdpt + i * 8, pd | PTE_P | PTE_RW) < 0 ||
-		    elf64_write_pd(mem, pd, i * SIZE_1G, mem->size) < 0)
+		    elf64_write_pd(mem, pd, i * SIZE_1G, ram) < 0)
 			return -1;
 	}
 	return 0;
@@ -412,7 +411,7 @@ int loader_elf64_load(const void *img, uint64_t size, const char *cmdline,
 		return -1;
 	}
 	if (elf64_write_gdt(mem, tables) < 0 ||
-	    elf64_write_paging(mem, tables + PAGE_SIZE) < 0) {
+	    loader_identity_map(mem, tables + PAGE_SIZE, mem->size) < 0) {
 		loader_why(why, whylen, "guest memory write failed (page tables)");
 		return -1;
 	}
@@ -423,42 +422,6 @@ int loader_elf64_load(const void *img, uint64_t size, const char *cmdline,
 		.mode = BOOT_LONG64, .rip = e.entry, .rsp = mem->size - 16,
 		.cr3 = tables + PAGE_SIZE, .gdt_base = tables, .gdt_limit = 3 * 8 - 1,
 	};
-	return 0;
-}
-
-/* ---- bzImage probe (Linux Documentation/arch/x86/boot.rst) ----------- */
-
-#define BZ_SETUP_SECTS 0x1F1	/* u8; 0 means 4 */
-#define BZ_BOOT_FLAG   0x1FE	/* u16 0xAA55 */
-#define BZ_HEADER      0x202	/* "HdrS" */
-#define BZ_VERSION     0x206	/* u16 boot protocol version */
-#define BZ_MIN_VERSION 0x0206	/* cmdline_size and the 64-bit entry */
-
-int loader_bzimage_probe(const void *img, uint64_t size, char *why, size_t whylen)
-{
-	const uint8_t *p = img;
-	unsigned sects, version;
-
-	if (size < BZ_VERSION + 2 || memcmp(p + BZ_HEADER, "HdrS", 4) != 0) {
-		loader_why(why, whylen, "no \"HdrS\" setup header at 0x202");
-		return -1;
-	}
-	version = p[BZ_VERSION] | (unsigned)p[BZ_VERSION + 1] << 8;
-	if (version < BZ_MIN_VERSION) {
-		loader_why(why, whylen, "boot protocol %u.%02u is older than 2.06",
-			   version >> 8, version & 0xff);
-		return -1;
-	}
-	if (p[BZ_BOOT_FLAG] != 0x55 || p[BZ_BOOT_FLAG + 1] != 0xAA) {
-		loader_why(why, whylen, "no 0xAA55 boot flag at 0x1fe");
-		return -1;
-	}
-	sects = p[BZ_SETUP_SECTS] ? p[BZ_SETUP_SECTS] : 4;
-	if (size <= (sects + 1) * 512ull) {
-		loader_why(why, whylen, "file ends inside the setup code "
-			   "(%u setup sectors)", sects);
-		return -1;
-	}
 	return 0;
 }
 
@@ -499,8 +462,8 @@ int loader_load(enum image_format fmt, const void *img, uint64_t size,
 		return loader_elf64_load(img, size, cmdline, mods, nmods, mem, out,
 					 why, whylen);
 	case IMAGE_BZIMAGE:
-		loader_why(why, whylen, "the bzImage loader is not written yet");
-		return -1;
+		return loader_bzimage_load(img, size, cmdline, mods, nmods, mem, out,
+					   why, whylen);
 	}
 	loader_why(why, whylen, "unknown image format %d", (int)fmt);
 	return -1;

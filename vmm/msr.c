@@ -14,6 +14,7 @@
 #define VEC_GP 13
 #define MSR_IA32_TSC          0x10
 #define MSR_IA32_MISC_ENABLE  0x1a0
+#define MSR_IA32_BIOS_SIGN_ID 0x8b     /* microcode revision */
 #define MSR_IA32_MTRRCAP      0xfe
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
 #define MSR_IA32_TSC_AUX      0xc0000103
@@ -65,6 +66,9 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_IA32_MTRR_DEF_TYPE:
 		*val = 0;                          /* no MTRRs: EPT sets memory types */
 		return true;
+	case MSR_IA32_BIOS_SIGN_ID:
+		*val = 0;                          /* no microcode revision to report */
+		return true;
 	case MSR_IA32_SYSENTER_CS:
 		*val = vmcs_read32(VMCS_GUEST_IA32_SYSENTER_CS);
 		return true;
@@ -110,6 +114,7 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	switch (msr) {
 	case MSR_IA32_TSC:
 	case MSR_IA32_MISC_ENABLE:
+	case MSR_IA32_BIOS_SIGN_ID:                /* written before CPUID to read the revision */
 		return true;                       /* accepted, no effect */
 	case MSR_IA32_APIC_BASE:
 		return (val & ~(APIC_BASE_BSP | APIC_BASE_ENABLE)) == APIC_BASE_DEFAULT;

@@ -143,8 +143,8 @@ struct seg_init { uint16_t sel; uint64_t base; uint32_t limit, ar; };
 static void setup_guest_state(struct vcpu *v, const struct boot_state *b)
 {
 	bool lm = b->mode == BOOT_LONG64;
-	struct seg_init code = { 0x08, 0, 0xffffffff, lm ? AR_CODE64 : AR_CODE32 };
-	struct seg_init data = { 0x10, 0, 0xffffffff, AR_DATA };
+	struct seg_init code = { b->cs_sel ? b->cs_sel : 0x08, 0, 0xffffffff, lm ? AR_CODE64 : AR_CODE32 };
+	struct seg_init data = { b->ds_sel ? b->ds_sel : 0x10, 0, 0xffffffff, AR_DATA };
 	struct seg_init tr = { 0, 0, 0xffff, AR_TSS32_BUSY };
 	struct seg_init ldtr = { 0, 0, 0, AR_UNUSABLE };
 	uint64_t cr0 = CR0_PE | CR0_ET | (lm ? CR0_PG : 0);

@@ -32,12 +32,14 @@
 #   BOCHS_CPU=corei7_skylake_x  BOCHS_IPS=...  BOCHS_EXTRA=(bochsrc lines)
 # The log lines are matched after removing carriage returns and terminal
 # escape sequences (GRUB and OVMF write both to the serial port too).
+# QEMU's options are comma-separated lists:
+# shellcheck disable=SC2054
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 [ $# -eq 1 ] && [ -f "$1" ] || { echo "usage: $0 <case-file>" >&2; exit 2; }
 case "$1" in /*) case_file=$1 ;; *) case_file=$PWD/$1 ;; esac
-cd "$root"
+cd "$root" || exit 1
 
 NAME=$(basename "$case_file" .case)
 EMU=qemu
@@ -60,14 +62,14 @@ BOCHS_CPU=corei7_skylake_x
 # Emulated instructions per emulated second.  With `clock: sync=none` this
 # sets only how fast emulated time passes against executed instructions;
 # a low value makes timed waits (PIT, the SIPI delays) cheap to emulate.
-BOCHS_IPS=50000000
+BOCHS_IPS=${BOCHS_IPS:-10000000} # the environment may set the default
 BOCHS_EXTRA=
 # shellcheck source=/dev/null
 . "$case_file"
 [ -n "$TIMEOUT" ] || { [ "$EMU" = bochs ] && TIMEOUT=300 || TIMEOUT=60; }
 
 BUILD=${BUILD:-build}
-dir=$root/$BUILD/cases/$NAME
+case "$BUILD" in /*) dir=$BUILD/cases/$NAME ;; *) dir=$root/$BUILD/cases/$NAME ;; esac
 iso=$dir/hv.iso
 log=$dir/serial.log
 clean_log=$dir/serial.txt
@@ -176,6 +178,7 @@ bochs_cmd() {
 	cmd=(bochs -q -f "$dir/bochsrc" -rc "$dir/bochs.cmds")
 }
 
+[ "$SERIAL" = no ] && [ "$EMU" != qemu ] && fail "SERIAL=no needs EMU=qemu (screen dumps)"
 case "$EMU" in
 qemu) qemu_cmd ;;
 bochs) bochs_cmd ;;
