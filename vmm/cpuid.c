@@ -39,11 +39,12 @@
 
 static void leaf_1(struct cpuid_regs *r, const struct vcpu *v)
 {
-	r->ecx &= ~(ECX_MONITOR | ECX_DS_CPL | ECX_VMX | ECX_SMX | ECX_EST | ECX_TM2 |
-		    ECX_PDCM | ECX_X2APIC | ECX_TSC_DEADLINE);
+	r->ecx &= ~(ECX_MONITOR | ECX_DS_CPL | ECX_VMX | ECX_SMX | ECX_EST | ECX_TM2 | ECX_PDCM);
+	r->ecx |= ECX_X2APIC | ECX_TSC_DEADLINE;   /* the virtual local APIC has both */
 	r->ecx |= ECX_HYPERVISOR;
 	/* machine checks belong to the host: the guest sees no MCE/MCA banks */
-	r->edx &= ~(EDX_MCE | EDX_MCA | EDX_APIC | EDX_ACPI | EDX_TM | EDX_PBE);
+	r->edx &= ~(EDX_MCE | EDX_MCA | EDX_ACPI | EDX_TM | EDX_PBE);
+	r->edx |= EDX_APIC;
 	/* one logical processor, APIC id = partition id */
 	r->ebx = (r->ebx & 0x0000ffffu) | (1u << 16) | ((uint32_t)v->part->id << 24);
 }

@@ -10,6 +10,8 @@
 #include "vmm/vmcs.h"
 #include "vmm/vmx.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/lapic.h"
+#include "vmm/platform.h"
 #include "hv/log.h"
 
 #define VEC_UD 6
@@ -27,9 +29,12 @@ static enum exit_result exit_hlt(struct vcpu *v, uint64_t qual)
 		guest_end(v, "stopped", "halted with interrupts disabled");
 		return EXIT_GUEST_ENDED;
 	}
-	/* no emulated device raises interrupts yet: nothing can wake it */
-	guest_end(v, "stopped", "halted with no interrupt source to wake it");
-	return EXIT_GUEST_ENDED;
+	vcpu_skip_instruction(v);
+	if (!platform_wait(v)) {
+		guest_end(v, "stopped", "halted with no timer or interrupt left to wake it");
+		return EXIT_GUEST_ENDED;
+	}
+	return EXIT_HANDLED;
 }
 
 /* VMX instructions in a guest raise #UD: it runs without VMX (SDM 25.1.3). */
@@ -41,8 +46,14 @@ static enum exit_result exit_vmx_insn(struct vcpu *v, uint64_t qual)
 
 static enum exit_result exit_external_interrupt(struct vcpu *v, uint64_t qual)
 {
-	/* acknowledged on exit; the host has no interrupt work of its own yet */
+	/* acknowledged on exit (VM-exit controls): only the EOI is left to do */
+	lapic_eoi();
 	return EXIT_HANDLED;
+}
+
+static enum exit_result exit_interrupt_window(struct vcpu *v, uint64_t qual)
+{
+	return EXIT_HANDLED;   /* platform_inject() delivers before the next entry */
 }
 
 static enum exit_result exit_nmi(struct vcpu *v, uint64_t qual)
@@ -82,6 +93,7 @@ static const exit_handler_fn handlers[] = {
 	[EXIT_REASON_EXCEPTION_NMI] = exit_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = exit_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT] = exit_triple_fault,
+	[EXIT_REASON_INTERRUPT_WINDOW] = exit_interrupt_window,
 	[EXIT_REASON_CPUID] = exit_cpuid,
 	[EXIT_REASON_HLT] = exit_hlt,
 	[EXIT_REASON_INVD] = exit_skip,

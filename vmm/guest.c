@@ -196,6 +196,8 @@ static bool boot_guest(struct partition *p)
 	ept_reset(&p->ept);
 	invept_single(ept_eptp(&p->ept));
 	vuart_init(&p->uart, console_line, p);
+	platform_reset(p);
+	p->reboot_requested = false;
 	memset(v->exit_counts, 0, sizeof(v->exit_counts));
 	v->exits = 0;
 	p->end_reason[0] = 0;
@@ -216,11 +218,29 @@ static bool boot_guest(struct partition *p)
 	return true;
 }
 
+/*
+ * An exit in the middle of delivering an event (e.g. an EPT violation on
+ * the guest's IDT or stack) leaves the event in the IDT-vectoring field;
+ * it must be injected again on the next entry or it is lost (SDM 28.2.4).
+ */
+static void requeue_interrupted_event(struct vcpu *v)
+{
+	uint32_t info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
+
+	if (!(info & VMX_INTR_INFO_VALID))
+		return;
+	if (info & VMX_INTR_INFO_ERROR_CODE)
+		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read32(VMCS_IDT_VECTORING_ERROR_CODE));
+	vmcs_write32(VMCS_ENTRY_INSTRUCTION_LEN, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
+	vmcs_write32(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12));
+}
+
 static void run(struct partition *p)
 {
 	struct vcpu *v = &p->vcpu;
 
 	for (;;) {
+		platform_inject(v);
 		int err = vmx_enter(&v->regs, v->launched);
 		if (err) {
 			guest_end(v, "killed", "%s failed: %s", v->launched ? "VMRESUME" : "VMLAUNCH",
@@ -230,6 +250,7 @@ static void run(struct partition *p)
 			return;
 		}
 		v->launched = true;
+		requeue_interrupted_event(v);
 		if (!exit_dispatch(v, vmcs_read32(VMCS_EXIT_REASON)))
 			return;
 		if (vmx_failed[cpu_index()]) {

@@ -62,11 +62,132 @@ static enum exit_result shutdown_write(struct vcpu *v, uint16_t off, unsigned si
 	return EXIT_HANDLED;
 }
 
+static uint32_t pic_read(struct vcpu *v, uint16_t off, unsigned size)
+{
+	return vpic_read(&v->part->platform.pic, v->io_port, size);
+}
+
+static enum exit_result pic_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	vpic_write(&v->part->platform.pic, v->io_port, size, val);
+	return EXIT_HANDLED;
+}
+
+/* The PIT's ports 0x40-0x43 and port 0x61 share one device. */
+static uint32_t pit_read(struct vcpu *v, uint16_t off, unsigned size)
+{
+	return vpit_read(&v->part->platform.pit, v->io_port - VPIT_BASE_PORT, size);
+}
+
+static enum exit_result pit_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	vpit_write(&v->part->platform.pit, v->io_port - VPIT_BASE_PORT, size, val);
+	return EXIT_HANDLED;
+}
+
+static uint32_t rtc_read_port(struct vcpu *v, uint16_t off, unsigned size)
+{
+	return vrtc_read(&v->part->platform.rtc, off, size);
+}
+
+static enum exit_result rtc_write_port(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	vrtc_write(&v->part->platform.rtc, off, size, val);
+	return EXIT_HANDLED;
+}
+
+static uint32_t fwcfg_read_port(struct vcpu *v, uint16_t off, unsigned size)
+{
+	return fwcfg_read(&v->part->platform.fwcfg, off, size);
+}
+
+static enum exit_result fwcfg_write_port(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	fwcfg_write(&v->part->platform.fwcfg, off, size, val);
+	return EXIT_HANDLED;
+}
+
+/*
+ * PCI configuration mechanism #1 with no devices behind it: the address
+ * register at 0xcf8 holds what was written, data reads as all ones.
+ */
+static uint32_t pci_read(struct vcpu *v, uint16_t off, unsigned size)
+{
+	if (off == 0 && size == 4)
+		return v->part->platform.pci_addr;
+	return all_ones(v, off, size);
+}
+
+static enum exit_result pci_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	if (off == 0 && size == 4)
+		v->part->platform.pci_addr = val;
+	return EXIT_HANDLED;
+}
+
+/*
+ * The keyboard controller, only as far as a guest's reboot goes: its
+ * status reads "no data, input buffer empty", and command 0xfe (pulse
+ * the reset line) reboots the guest -- never the machine.  Port 0xcf9
+ * (reset control) and 0x92 bit 0 (fast reset) do the same.
+ */
+static uint32_t kbd_read(struct vcpu *v, uint16_t off, unsigned size)
+{
+	return v->io_port == 0x64 ? 0x1c : 0x00;
+}
+
+static enum exit_result guest_reset(struct vcpu *v)
+{
+	guest_end(v, "stopped", "reboot");
+	v->part->reboot_requested = true;
+	return EXIT_GUEST_ENDED;
+}
+
+static enum exit_result kbd_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	if (v->io_port == 0x64 && (val & 0xff) == 0xfe)
+		return guest_reset(v);
+	return EXIT_HANDLED;
+}
+
+static enum exit_result reset_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	if (v->io_port == 0xcf9 && (val & 0x04))
+		return guest_reset(v);
+	if (v->io_port == 0x92 && (val & 0x01))
+		return guest_reset(v);
+	return EXIT_HANDLED;
+}
+
+static uint32_t zero(struct vcpu *v, uint16_t off, unsigned size)
+{
+	return 0;
+}
+
+static enum exit_result drop(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	return EXIT_HANDLED;
+}
+
 static const struct port_range ports[] = {
-	{ COM1_BASE, 8, uart_read, uart_write },
+	{ 0x20, 2, pic_read, pic_write },
+	{ VPIT_BASE_PORT, VPIT_NPORTS, pit_read, pit_write },
+	{ 0x60, 1, kbd_read, kbd_write },              /* keyboard controller data */
+	{ 0x61, 1, pit_read, pit_write },              /* system control port B */
+	{ 0x64, 1, kbd_read, kbd_write },              /* keyboard controller status/command */
+	{ VRTC_BASE_PORT, VRTC_NPORTS, rtc_read_port, rtc_write_port },
+	{ 0x80, 1, all_ones, drop },                   /* POST code / I/O delay port */
+	{ 0x92, 1, zero, reset_write },
+	{ 0xa0, 2, pic_read, pic_write },
 	{ PORT_DEBUG_EXIT, 4, all_ones, debug_exit_write },
+	{ COM1_BASE, 8, uart_read, uart_write },
+	{ 0x4d0, 2, pic_read, pic_write },
+	{ 0x510, 2, fwcfg_read_port, fwcfg_write_port },
+	{ 0xcf9, 1, zero, reset_write },
 	{ PORT_SHUTDOWN, 1, all_ones, shutdown_write },
 };
+
+static const struct port_range pci_ports = { 0xcf8, 8, pci_read, pci_write };
 
 static void log_unemulated(struct vcpu *v, uint16_t port, bool in)
 {
@@ -82,8 +203,10 @@ static void log_unemulated(struct vcpu *v, uint16_t port, bool in)
 	}
 }
 
-static const struct port_range *find_port(uint16_t port)
+static const struct port_range *find_port(uint16_t port, unsigned size)
 {
+	if (port >= 0xcf8 && port < 0xd00 && !(port == 0xcf9 && size == 1))
+		return &pci_ports;
 	for (size_t i = 0; i < ARRAY_SIZE(ports); i++)
 		if (port >= ports[i].base && port < ports[i].base + ports[i].count)
 			return &ports[i];
@@ -94,11 +217,12 @@ enum exit_result exit_io(struct vcpu *v, uint64_t qual)
 {
 	uint16_t port = QUAL_PORT(qual);
 	unsigned size = QUAL_SIZE(qual);
-	const struct port_range *r = find_port(port);
+	const struct port_range *r = find_port(port, size);
 	enum exit_result res = EXIT_HANDLED;
 
 	if (QUAL_STRING(qual))
 		return EXIT_UNHANDLED;   /* INS/OUTS: no device here needs them yet */
+	v->io_port = port;
 	if (!r)
 		log_unemulated(v, port, QUAL_IN(qual));
 	if (QUAL_IN(qual)) {

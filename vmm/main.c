@@ -9,6 +9,7 @@
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/tsc.h"
 #include "drivers/console.h"
 #include "drivers/serial.h"
 #include "drivers/fbcon.h"
@@ -120,6 +121,7 @@ void hv_main(uint32_t magic, uint32_t info_phys)
 	attach_framebuffer();
 	start_cpus();
 	power_init(&acpi, opts.poweroff);
+	tsc_init();
 	vmx_caps_probe();
 
 	if (vmx_caps.usable)

@@ -18,9 +18,6 @@
 #define MSR_IA32_MTRRCAP      0xfe
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
 #define MSR_IA32_TSC_AUX      0xc0000103
-#define APIC_BASE_DEFAULT     0xfee00000ull
-#define APIC_BASE_BSP         (1ull << 8)
-#define APIC_BASE_ENABLE      (1ull << 11)
 #define FC_LOCKED             1ull
 #define EFER_WRITABLE         (EFER_SCE | EFER_LME | EFER_NXE)
 
@@ -49,12 +46,11 @@ void msr_bitmap_init(hpa_t page)
 
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
+	if (vlapic_owns_msr(msr))
+		return vlapic_msr_read(&v->part->platform.lapic, msr, val) == 0;
 	switch (msr) {
 	case MSR_IA32_TSC:
 		*val = rdtsc();
-		return true;
-	case MSR_IA32_APIC_BASE:
-		*val = APIC_BASE_DEFAULT | APIC_BASE_BSP | APIC_BASE_ENABLE;
 		return true;
 	case MSR_IA32_FEATURE_CONTROL:
 		*val = FC_LOCKED;                  /* locked with VMX off */
@@ -111,13 +107,13 @@ static bool canonical(uint64_t a)
 
 static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
+	if (vlapic_owns_msr(msr))
+		return vlapic_msr_write(&v->part->platform.lapic, msr, val) == 0;
 	switch (msr) {
 	case MSR_IA32_TSC:
 	case MSR_IA32_MISC_ENABLE:
 	case MSR_IA32_BIOS_SIGN_ID:                /* written before CPUID to read the revision */
 		return true;                       /* accepted, no effect */
-	case MSR_IA32_APIC_BASE:
-		return (val & ~(APIC_BASE_BSP | APIC_BASE_ENABLE)) == APIC_BASE_DEFAULT;
 	case MSR_IA32_SYSENTER_CS:
 		vmcs_write32(VMCS_GUEST_IA32_SYSENTER_CS, val);
 		return true;

@@ -11,6 +11,7 @@
 #include "vmm/config.h"
 #include "vmm/loader.h"
 #include "vmm/vuart.h"
+#include "vmm/platform.h"
 
 /* Guest general registers saved by vmexit.S; offsets are used there. */
 struct guest_regs {
@@ -32,6 +33,7 @@ struct vcpu {
 	bool launched;
 	uint16_t vpid;
 	uint64_t exits;
+	uint16_t io_port;                /* the port of the I/O exit being handled */
 	uint64_t exit_counts[EXIT_REASON_SLOTS];
 };
 
@@ -55,6 +57,8 @@ struct partition {
 	struct ept ept;
 	struct vcpu vcpu;
 	struct vuart uart;
+	struct platform platform;
+	volatile bool console_input_pending;
 	const void *image;
 	uint64_t image_size;
 	struct loader_module mods[8];
@@ -67,6 +71,7 @@ struct partition {
 	uint16_t logged_ports[8];        /* unemulated ports already logged (io.c) */
 	unsigned nlogged_ports;
 	unsigned restarts;
+	bool reboot_requested;
 };
 
 /* Stop the guest: it ends with "hv: guest <name>: <kind>: <why>". */

@@ -14,7 +14,7 @@ struct idt_gate {
 _Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gate is 16 bytes");
 
 extern const uint64_t isr_table[32];
-extern const uint64_t isr_ipi_wake, isr_spurious;
+extern const uint64_t isr_ipi_wake, isr_timer, isr_spurious;
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
@@ -39,6 +39,7 @@ void idt_init(void)
 	set_gate(18, isr_table[18], IST_MC);
 	set_gate(14, isr_table[14], IST_PF);
 	set_gate(VEC_IPI_WAKE, isr_ipi_wake, 0);
+	set_gate(VEC_TIMER, isr_timer, 0);
 	set_gate(VEC_SPURIOUS, isr_spurious, 0);
 }
 

@@ -53,6 +53,7 @@ ISR_ERR   29
 ISR_ERR   30
 ISR_NOERR 31
 ISR_NOERR 240
+ISR_NOERR 241
 ISR_NOERR 255
 
 isr_common:
@@ -99,9 +100,11 @@ isr_table:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad isr_\v
 	.endr
-	.globl isr_ipi_wake, isr_spurious
+	.globl isr_ipi_wake, isr_timer, isr_spurious
 isr_ipi_wake:
 	.quad isr_240
+isr_timer:
+	.quad isr_241
 isr_spurious:
 	.quad isr_255
 

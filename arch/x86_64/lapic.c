@@ -7,6 +7,7 @@
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/trap.h"
 
 #define APIC_BASE_X2APIC (1ull << 10)
 #define APIC_BASE_ENABLE (1ull << 11)
@@ -81,6 +82,29 @@ bool lapic_wait_idle(void)
 		cpu_relax();
 	}
 	return false;
+}
+
+#define REG_LVT_TIMER 0x320
+#define LVT_TSC_DEADLINE (2u << 17)
+#define MSR_TSC_DEADLINE 0x6e0
+
+/*
+ * The host's own timer, used to sleep while a guest idles: in TSC-deadline
+ * mode (SDM 11.5.4.1) the wake-up time is the guest's next timer expiry,
+ * in the guest's own TSC units.  Without TSC-deadline, poll.
+ */
+void lapic_sleep_until(uint64_t tsc)
+{
+	if (!(cpuid(1, 0).ecx & (1u << 24))) {
+		while (rdtsc() < tsc)
+			cpu_relax();
+		return;
+	}
+	reg_write(REG_LVT_TIMER, LVT_TSC_DEADLINE | VEC_TIMER);
+	wrmsr(MSR_TSC_DEADLINE, tsc);
+	if (rdtsc() < tsc)
+		asm volatile("sti; hlt; cli" ::: "memory");
+	wrmsr(MSR_TSC_DEADLINE, 0);
 }
 
 void lapic_send_init(uint32_t apic_id)

@@ -53,7 +53,7 @@ void trap_handler(struct trap_frame *f)
 		f->rip = (uint64_t)rdmsr_safe_fixup;
 		return;
 	}
-	if (f->vector == VEC_IPI_WAKE) {
+	if (f->vector == VEC_IPI_WAKE || f->vector == VEC_TIMER) {
 		lapic_eoi();
 		return;
 	}

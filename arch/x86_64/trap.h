@@ -17,6 +17,7 @@ void trap_handler(struct trap_frame *f);
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 #define VEC_IPI_WAKE 0xf0
+#define VEC_TIMER    0xf1
 #define VEC_SPURIOUS 0xff
 
 #endif

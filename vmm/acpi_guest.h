@@ -1,0 +1,59 @@
+/*
+ * The ACPI tables a guest boots with: just enough for an unmodified
+ * Linux to find its CPUs' local APICs (MADT) and to power off through
+ * S5 (FADT + DSDT \_S5 + the PM1 ports that vmm/vpm.c emulates).
+ *
+ * acpi_guest_build() lays the tables out in a buffer that the caller
+ * copies into guest memory at guest-physical address gpa:
+ *
+ *   gpa + 0x00  RSDP (rev 2)  --> XSDT --+--> FADT --> FACS, DSDT
+ *   gpa + 0x40  FACS              RSDT --+--> MADT
+ *   gpa + 0x80  XSDT, RSDT, FADT, MADT, DSDT (each 8-byte aligned)
+ *
+ * Putting the RSDP first means that a gpa in 0xE0000-0xFFFFF (the BIOS
+ * area a legacy OS scans, ACPI 6.5, 5.2.5.1) needs no other hint; else
+ * hand *rsdp_gpa_out to the guest (Linux: boot_params.acpi_rsdp_addr).
+ * The range should be reserved (or ACPI-reclaimable) in the guest's
+ * memory map, since the FACS is firmware memory the OS may write.
+ *
+ * What the guest sees: CPUs with APIC ids 0..ncpus-1 at the xAPIC
+ * default address, dual 8259s (PCAT_COMPAT) and no I/O APIC, so Linux
+ * runs the PIC in virtual-wire mode; no SMI (ACPI mode is permanent);
+ * a 32-bit PM timer; no fixed power or sleep button; no GPE blocks;
+ * legacy ISA devices but no 8042, no VGA and no MSI.
+ */
+#ifndef VMM_ACPI_GUEST_H
+#define VMM_ACPI_GUEST_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define ACPI_GUEST_MAX_CPUS     255     /* xAPIC ids 0..254; 0xff is broadcast */
+#define ACPI_GUEST_SCI_IRQ      9       /* the PIIX4 convention, ISA IRQ 9 */
+#define ACPI_GUEST_OEM_ID       "HVHVHV"
+#define ACPI_GUEST_LAPIC_ADDR   0xFEE00000u
+#define ACPI_GUEST_ALIGN        64      /* gpa alignment (the FACS needs 64) */
+
+/* Zero fields (or a NULL cfg) take the defaults in the comments. */
+struct acpi_guest_config {
+	unsigned ncpus;         /* 1..ACPI_GUEST_MAX_CPUS; 0 = 1 */
+	uint16_t pm_base;       /* PM1a_EVT at +0, PM1a_CNT +4, PM_TMR +8;
+				   0 = VPM_DEFAULT_BASE (0x600) */
+	uint8_t sci_irq;        /* 0 = ACPI_GUEST_SCI_IRQ */
+	const char *oem_id;     /* up to 6 characters; NULL = "HVHVHV" */
+};
+
+/* Bytes acpi_guest_build() needs for ncpus CPUs (0 counts as 1). */
+size_t acpi_guest_size(unsigned ncpus);
+
+/*
+ * Build every table into buf[0..cap) for guest-physical address gpa
+ * (ACPI_GUEST_ALIGN-aligned, the whole range below 4 GiB so the RSDT's
+ * 32-bit pointers reach it).  Returns the bytes used and sets
+ * *rsdp_gpa_out, or returns 0 (and logs why) if cap is too small or an
+ * argument is out of range.
+ */
+size_t acpi_guest_build(uint8_t *buf, size_t cap, uint64_t gpa,
+			const struct acpi_guest_config *cfg, uint64_t *rsdp_gpa_out);
+
+#endif

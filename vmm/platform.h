@@ -1,0 +1,42 @@
+/*
+ * The PC platform each guest sees: the devices an unmodified OS expects,
+ * one set per partition, and how their interrupts reach the vCPU.
+ *
+ *   port 0x20/0xa0/0x4d0  8259 PIC pair     port 0x40-0x43, 0x61  8254 PIT
+ *   port 0x70/0x71        CMOS/RTC           port 0x3f8-0x3ff      16550 UART (IRQ 4)
+ *   port 0x510/0x511      QEMU fw_cfg        port 0x600-0x60b      ACPI PM1 + PM timer
+ *   port 0x60/0x64        keyboard controller (its reset line)
+ *   port 0xcf8-0xcff      PCI configuration: no devices
+ *   MMIO 0xfee00000       local APIC (xAPIC), or x2APIC MSRs
+ */
+#ifndef VMM_PLATFORM_H
+#define VMM_PLATFORM_H
+
+#include "hv/types.h"
+#include "vmm/vpic.h"
+#include "vmm/vpit.h"
+#include "vmm/vrtc.h"
+#include "vmm/fwcfg.h"
+#include "vmm/vlapic.h"
+
+struct platform {
+	struct vpic pic;
+	struct vpit pit;
+	struct vrtc rtc;
+	struct fwcfg fwcfg;
+	struct vlapic lapic;
+	uint32_t pci_addr;           /* last value written to 0xcf8 */
+	uint8_t kbd_cmd;             /* keyboard controller: pending command */
+};
+
+struct vcpu;
+struct partition;
+
+void platform_reset(struct partition *p);
+/* Before each VM entry: advance timers, raise and inject interrupts. */
+void platform_inject(struct vcpu *v);
+/* HLT with interrupts on: sleep until the next guest timer or interrupt.
+ * Returns false if nothing can ever wake the guest. */
+bool platform_wait(struct vcpu *v);
+
+#endif
