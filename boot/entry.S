@@ -37,6 +37,11 @@ _start:
 	movl $boot_stack32_top, %esp
 	movl %eax, boot_magic
 	movl %ebx, boot_info
+	movl %eax, %esi
+	rdtsc                           /* start-up time, for the benchmark */
+	movl %eax, boot_tsc
+	movl %edx, boot_tsc + 4
+	movl %esi, %eax
 
 	cmpl $MB2_BOOTLOADER_MAGIC, %eax
 	jne .Lno_magic
@@ -200,7 +205,9 @@ boot_pdpt_high: .skip 4096
 boot_pd:        .skip 4 * 4096
 boot_stack32:   .skip 1024
 boot_stack32_top:
-	.globl boot_magic, boot_info, boot_has_nx
+	.globl boot_magic, boot_info, boot_has_nx, boot_tsc
+	.balign 8
+boot_tsc:       .skip 8
 boot_magic:     .skip 4
 boot_info:      .skip 4
 boot_has_nx:    .skip 4

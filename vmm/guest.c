@@ -235,10 +235,35 @@ static void requeue_interrupted_event(struct vcpu *v)
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12));
 }
 
+extern uint64_t hv_start_tsc, hv_zeroing_ticks;
+
+/* Printed at the first VM entry of the first guest: the start-up figure. */
+static void report_startup(void)
+{
+	static bool done;
+	uint64_t now = rdtsc(), zero = __atomic_load_n(&hv_zeroing_ticks, __ATOMIC_RELAXED);
+
+	if (__atomic_exchange_n(&done, true, __ATOMIC_ACQ_REL))
+		return;
+	log_printf("hv: startup: %llu ticks from the multiboot2 entry to the first VM entry, %llu of them zeroing guest memory\n",
+		   (unsigned long long)(now - hv_start_tsc), (unsigned long long)zero);
+}
+
+/* What the hypervisor keeps for a partition besides guest RAM and EPT tables. */
+static void report_memory(struct partition *p)
+{
+	uint64_t bytes = sizeof(*p) + PAGE_SIZE /* VMCS */ + 2 * PAGE_SIZE /* I/O bitmaps */ +
+			 PAGE_SIZE /* MSR bitmap */ + p->pool.meta_bytes;
+
+	log_printf("hv: guest %s: hypervisor memory %llu KiB (VMCS, bitmaps, devices, pool index)\n",
+		   p->name, (unsigned long long)(bytes >> 10));
+}
+
 static void run(struct partition *p)
 {
 	struct vcpu *v = &p->vcpu;
 
+	report_startup();
 	for (;;) {
 		platform_inject(v);
 		int err = vmx_enter(&v->regs, v->launched);
@@ -285,6 +310,7 @@ void guest_thread(void *arg)
 		return;
 	}
 	setup_bitmaps(p);
+	report_memory(p);
 	for (;;) {
 		if (boot_guest(p))
 			run(p);

@@ -30,6 +30,9 @@ static struct hv_options opts;
 static struct acpi_info acpi;
 static struct kpage_boot mem;
 
+extern uint64_t boot_tsc;
+uint64_t hv_start_tsc;   /* TSC at the multiboot2 entry */
+
 static void parse_boot_info(uint32_t magic, uint32_t info_phys)
 {
 	if (magic != MB2_BOOTLOADER_MAGIC)
@@ -105,6 +108,7 @@ static void start_cpus(void)
 void hv_main(uint32_t magic, uint32_t info_phys)
 {
 	/* per-CPU data first: the log needs cpu_index() */
+	hv_start_tsc = boot_tsc;   /* .boot.bss is unmapped once paging_init() runs */
 	bsp_percpu_init((uint64_t)bsp_stack_top);
 	gdt_load(&percpu_area[0]);
 	idt_init();

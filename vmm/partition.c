@@ -80,9 +80,14 @@ static void *frame_hva(void *ctx, hpa_t a)
 	return phys_to_virt(a);
 }
 
+uint64_t hv_zeroing_ticks;   /* TSC ticks spent zeroing guest memory (benchmark) */
+
 static void zero_ram(void *ctx, hpa_t a, uint64_t len)
 {
+	uint64_t t0 = rdtsc();
+
 	memset(phys_to_virt(a), 0, len);
+	__atomic_add_fetch(&hv_zeroing_ticks, rdtsc() - t0, __ATOMIC_RELAXED);
 }
 
 static void pool_init(struct frame_pool *fp, hpa_t base, uint32_t npages)
@@ -95,6 +100,7 @@ static void pool_init(struct frame_pool *fp, hpa_t base, uint32_t npages)
 	fp->base = base;
 	fp->npages = npages;
 	fp->free = phys_to_virt(kpage_alloc(order));
+	fp->meta_bytes = PAGE_SIZE << order;
 	fp->nfree = 0;
 	for (uint32_t i = npages; i-- > 0;)
 		fp->free[fp->nfree++] = i;

@@ -43,6 +43,7 @@ struct frame_pool {
 	uint32_t npages;
 	uint32_t nfree;
 	uint32_t *free;                  /* stack of free page indices */
+	uint64_t meta_bytes;             /* hypervisor memory holding `free` */
 };
 
 struct partition {
