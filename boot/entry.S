@@ -20,6 +20,8 @@
 #define CR0_PE (1 << 0)
 #define CR0_WP (1 << 16)
 #define CR0_PG (1 << 31)
+#define CR0_NW (1 << 29)
+#define CR0_CD (1 << 30)
 #define CR4_PAE (1 << 5)
 #define MSR_EFER 0xc0000080
 #define EFER_LME (1 << 8)
@@ -74,7 +76,9 @@ _start:
 	orl $EFER_NXE, %eax
 1:	wrmsr
 
+	/* caches on: firmware may leave CD/NW set from reset (CR0 = 0x60000010) */
 	movl %cr0, %eax
+	andl $~(CR0_CD | CR0_NW), %eax
 	orl $(CR0_PG | CR0_WP | CR0_PE), %eax
 	movl %eax, %cr0
 

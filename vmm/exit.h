@@ -4,12 +4,7 @@
 
 #include "vmm/vcpu.h"
 
-/* What a handler did with the exit. */
-enum exit_result {
-	EXIT_HANDLED,       /* resume the guest */
-	EXIT_UNHANDLED,     /* the caller stops the guest with a VMCS dump */
-	EXIT_GUEST_ENDED,   /* the handler ended the guest (guest_end) */
-};
+#include "vmm/exit_result.h"
 
 typedef enum exit_result (*exit_handler_fn)(struct vcpu *v, uint64_t qual);
 

@@ -173,12 +173,16 @@ enum exit_result exit_ept_violation(struct vcpu *v, uint64_t qual)
 			invept_single(ept_eptp(&p->ept));
 		return EXIT_HANDLED;
 	}
-	if (r == EPT_OUTSIDE)
+	if (r == EPT_OUTSIDE) {
+		enum exit_result m = platform_mmio(v, gpa);
+		if (m != EXIT_UNHANDLED)
+			return m;
 		guest_end(v, "killed", "EPT violation at gpa 0x%llx (%s)", (unsigned long long)gpa,
 			  access & EPT_ACC_X ? "exec" : access & EPT_ACC_W ? "write" : "read");
-	else
+	} else {
 		guest_end(v, "killed", "EPT fault at gpa 0x%llx failed: %s", (unsigned long long)gpa,
 			  ept_result_name(r));
+	}
 	return EXIT_GUEST_ENDED;
 }
 
@@ -205,6 +209,10 @@ static bool boot_guest(struct partition *p)
 	if (loader_load(p->cfg->format, p->image, p->image_size, p->cfg->cmdline, p->mods, p->nmods,
 			&mem, &boot, why, sizeof(why)) != 0) {
 		guest_end(v, "not started", "image %s: %s", p->cfg->image, why);
+		return false;
+	}
+	if (!platform_load_firmware_tables(p)) {
+		guest_end(v, "not started", "no room for the ACPI tables");
 		return false;
 	}
 	if (!vmcs_setup(v, &boot)) {

@@ -159,6 +159,19 @@ static enum exit_result reset_write(struct vcpu *v, uint16_t off, unsigned size,
 	return EXIT_HANDLED;
 }
 
+static uint32_t pm_read(struct vcpu *v, uint16_t off, unsigned size)
+{
+	return vpm_read(&v->part->platform.pm, off, size);
+}
+
+static enum exit_result pm_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	if (vpm_write(&v->part->platform.pm, off, size, val) == VPM_NONE)
+		return EXIT_HANDLED;
+	guest_end(v, "stopped", "power off");   /* ACPI S5 (or any sleep state: we have no wake-up) */
+	return EXIT_GUEST_ENDED;
+}
+
 static uint32_t zero(struct vcpu *v, uint16_t off, unsigned size)
 {
 	return 0;
@@ -183,6 +196,7 @@ static const struct port_range ports[] = {
 	{ COM1_BASE, 8, uart_read, uart_write },
 	{ 0x4d0, 2, pic_read, pic_write },
 	{ 0x510, 2, fwcfg_read_port, fwcfg_write_port },
+	{ PLATFORM_PM_BASE, VPM_NPORTS, pm_read, pm_write },
 	{ 0xcf9, 1, zero, reset_write },
 	{ PORT_SHUTDOWN, 1, all_ones, shutdown_write },
 };

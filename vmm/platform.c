@@ -13,6 +13,9 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/tsc.h"
 #include "arch/x86_64/lapic.h"
+#include "vmm/mmio.h"
+#include "vmm/focus.h"
+#include "vmm/acpi_guest.h"
 #include "drivers/rtc.h"
 #include "hv/string.h"
 
@@ -60,6 +63,7 @@ void platform_reset(struct partition *p)
 		.now_tsc = clock_tsc, .ipi = lapic_ipi, .eoi = lapic_level_eoi, .ctx = p,
 	};
 	vlapic_init(&pf->lapic, &lc);
+	vpm_init(&pf->pm, clock_ns, p);
 	vlapic_setup_virtual_wire(&pf->lapic);
 }
 
@@ -73,6 +77,7 @@ static void raise_lines(struct partition *p, uint64_t now)
 		vpic_pulse_irq(&pf->pic, VPIT_IRQ);
 	vpic_set_irq(&pf->pic, 4, vuart_irq_line(&p->uart));
 	vpic_set_irq(&pf->pic, VRTC_IRQ, vrtc_irq_pending(&pf->rtc));
+	vpic_set_irq(&pf->pic, 9, vpm_sci_pending(&pf->pm));       /* the FADT's SCI */
 }
 
 /* The vector the vCPU would take next: the APIC's, else the PIC's. */
@@ -102,6 +107,7 @@ void platform_inject(struct vcpu *v)
 	struct platform *pf = &v->part->platform;
 	bool from_pic;
 
+	focus_poll();
 	raise_lines(v->part, rdtsc());
 	int vec = next_vector(pf, &from_pic);
 	if (vec < 0) {
@@ -146,11 +152,49 @@ bool platform_wait(struct vcpu *v)
 		raise_lines(p, rdtsc());
 		if (next_vector(&p->platform, &from_pic) >= 0)
 			return true;
-		if (p->console_input_pending)
+		focus_poll();
+		if (p->console_input_pending) {
+			p->console_input_pending = false;
 			return true;
+		}
 		uint64_t deadline = next_deadline(p);
 		if (deadline == UINT64_MAX)
 			return false;
-		lapic_sleep_until(deadline);
+		/* wake at least every millisecond to look for console input */
+		lapic_sleep_until(MIN(deadline, rdtsc() + tsc_hz() / 1000));
 	}
+}
+
+/* ---- the local APIC page and the firmware tables ---------------------- */
+
+static uint64_t lapic_mmio_read(struct vcpu *v, uint64_t off, unsigned size)
+{
+	return vlapic_mmio_read(&v->part->platform.lapic, (uint32_t)off);
+}
+
+static void lapic_mmio_write(struct vcpu *v, uint64_t off, unsigned size, uint64_t val)
+{
+	vlapic_mmio_write(&v->part->platform.lapic, (uint32_t)off, (uint32_t)val);
+}
+
+enum exit_result platform_mmio(struct vcpu *v, uint64_t gpa)
+{
+	struct vlapic *l = &v->part->platform.lapic;
+	struct mmio_device apic = { vlapic_mmio_base(l), lapic_mmio_read, lapic_mmio_write };
+
+	if (vlapic_mmio_enabled(l) && gpa >= apic.base && gpa < apic.base + PAGE_SIZE)
+		return mmio_emulate(v, gpa, &apic);
+	return EXIT_UNHANDLED;
+}
+
+#define ACPI_TABLES_GPA 0xe0000
+
+bool platform_load_firmware_tables(struct partition *p)
+{
+	static uint8_t buf[4096];
+	struct acpi_guest_config cfg = { .ncpus = 1, .pm_base = PLATFORM_PM_BASE, .sci_irq = 9 };
+	uint64_t rsdp;
+	size_t n = acpi_guest_build(buf, sizeof(buf), ACPI_TABLES_GPA, &cfg, &rsdp);
+
+	return n && guest_write(p, ACPI_TABLES_GPA, buf, n);
 }

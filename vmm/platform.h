@@ -18,6 +18,8 @@
 #include "vmm/vrtc.h"
 #include "vmm/fwcfg.h"
 #include "vmm/vlapic.h"
+#include "vmm/vpm.h"
+#include "vmm/exit_result.h"
 
 struct platform {
 	struct vpic pic;
@@ -25,6 +27,7 @@ struct platform {
 	struct vrtc rtc;
 	struct fwcfg fwcfg;
 	struct vlapic lapic;
+	struct vpm pm;
 	uint32_t pci_addr;           /* last value written to 0xcf8 */
 	uint8_t kbd_cmd;             /* keyboard controller: pending command */
 };
@@ -38,5 +41,12 @@ void platform_inject(struct vcpu *v);
 /* HLT with interrupts on: sleep until the next guest timer or interrupt.
  * Returns false if nothing can ever wake the guest. */
 bool platform_wait(struct vcpu *v);
+/* An EPT violation outside RAM: emulate it if a device lives there
+ * (EXIT_HANDLED or EXIT_GUEST_ENDED), else EXIT_UNHANDLED. */
+enum exit_result platform_mmio(struct vcpu *v, uint64_t gpa);
+/* Minimal ACPI (RSDP, XSDT, FADT, MADT, DSDT with \_S5) at gpa 0xe0000. */
+bool platform_load_firmware_tables(struct partition *p);
+
+#define PLATFORM_PM_BASE 0x600
 
 #endif

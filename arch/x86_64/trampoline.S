@@ -40,6 +40,7 @@ tramp32:
 	orl ABS(t_efer_nx), %eax
 	wrmsr
 	movl %cr0, %eax
+	andl $~((1 << 30) | (1 << 29)), %eax /* CD, NW off: caches on */
 	orl $((1 << 31) | (1 << 16)), %eax   /* PG, WP */
 	movl %eax, %cr0
 	ljmpl $0x18, $ABS(tramp64)

@@ -1,0 +1,18 @@
+/*
+ * Serial console input for guests.  Bytes typed on the hypervisor's COM1
+ * go to the guest that has the console focus.  Ctrl-A followed by a digit
+ * gives the focus to that guest (in config order, from 0); Ctrl-A n gives
+ * it to the next one; Ctrl-A Ctrl-A sends one Ctrl-A to the guest.
+ */
+#ifndef VMM_FOCUS_H
+#define VMM_FOCUS_H
+
+#include "hv/types.h"
+
+struct partition;
+
+void focus_init(struct partition *parts, int nparts);
+/* Read what arrived on COM1 (at most every millisecond) and deliver it. */
+void focus_poll(void);
+
+#endif
