@@ -108,7 +108,27 @@ static const char *set_poweroff(struct hv_options *o, struct cmdline_word v)
 	return NULL;
 }
 
+/* Deliberate faults, so the tests can see the panic path work. */
+static const char *set_selftest(struct hv_options *o, struct cmdline_word v)
+{
+	if (word_is(v, "pagefault"))
+		o->selftest = HV_SELFTEST_PAGEFAULT;
+	else if (word_is(v, "stack"))
+		o->selftest = HV_SELFTEST_STACK;
+	else
+		return "expected pagefault or stack";
+	return NULL;
+}
+
+static const char *set_nozero(struct hv_options *o, struct cmdline_word v)
+{
+	o->nozero = true;
+	return NULL;
+}
+
 static const struct cmdline_opt cmdline_opts[] = {
+	{ "nozero",   false, set_nozero },
+	{ "selftest", true,  set_selftest },
 	{ "console",  true,  set_console },
 	{ "maxcpus",  true,  set_maxcpus },
 	{ "nosmp",    false, set_nosmp },

@@ -42,6 +42,8 @@ struct hv_options {
 	bool nosmp;
 	int loglevel;           /* 0..HV_LOGLEVEL_MAX */
 	bool debug;
+	bool nozero;            /* benchmark only: do not zero guest memory (insecure) */
+	enum hv_selftest { HV_SELFTEST_NONE, HV_SELFTEST_PAGEFAULT, HV_SELFTEST_STACK } selftest;
 	enum hv_poweroff poweroff;
 };
 

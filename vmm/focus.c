@@ -51,6 +51,7 @@ static void deliver(int c)
 	if (p->state == GUEST_RUNNING) {
 		vuart_rx_push(&p->uart, (uint8_t)c);
 		p->console_input_pending = true;
+		platform_touch(&p->platform);
 	}
 }
 

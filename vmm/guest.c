@@ -267,9 +267,26 @@ static void report_memory(struct partition *p)
 		   p->name, (unsigned long long)(bytes >> 10));
 }
 
+bool hv_debug;   /* the "debug" command-line option */
+
+/* With "debug": a line every 2^30 TSC ticks saying where the guest is. */
+static void heartbeat(struct vcpu *v, uint64_t *next)
+{
+	uint64_t now = rdtsc();
+
+	if (!hv_debug || now < *next)
+		return;
+	*next = now + (1ull << 30);
+	log_printf("hv: guest %s: debug: rip %llx cr3 %llx exits %llu ept 4k=%llu 2m=%llu\n", v->part->name,
+		   (unsigned long long)vmcs_readl(VMCS_GUEST_RIP), (unsigned long long)vmcs_readl(VMCS_GUEST_CR3),
+		   (unsigned long long)v->exits, (unsigned long long)v->part->ept.stats.faults_4k,
+		   (unsigned long long)v->part->ept.stats.faults_2m);
+}
+
 static void run(struct partition *p)
 {
 	struct vcpu *v = &p->vcpu;
+	uint64_t next_beat = 0;
 
 	report_startup();
 	for (;;) {
@@ -286,6 +303,7 @@ static void run(struct partition *p)
 		requeue_interrupted_event(v);
 		if (!exit_dispatch(v, vmcs_read32(VMCS_EXIT_REASON)))
 			return;
+		heartbeat(v, &next_beat);
 		if (vmx_failed[cpu_index()]) {
 			guest_end(v, "killed", "a VMX instruction failed while handling its exit");
 			return;

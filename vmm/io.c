@@ -27,12 +27,21 @@ struct port_range {
 
 static uint32_t uart_read(struct vcpu *v, uint16_t off, unsigned size)
 {
-	return vuart_read(&v->part->uart, off, size);
+	bool line = vuart_irq_line(&v->part->uart);
+	uint32_t val = vuart_read(&v->part->uart, off, size);
+
+	if (vuart_irq_line(&v->part->uart) != line)   /* reading IIR/RBR can clear it */
+		platform_touch(&v->part->platform);
+	return val;
 }
 
 static enum exit_result uart_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
 {
+	bool line = vuart_irq_line(&v->part->uart);
+
 	vuart_write(&v->part->uart, off, size, val);
+	if (vuart_irq_line(&v->part->uart) != line)
+		platform_touch(&v->part->platform);
 	return EXIT_HANDLED;
 }
 
@@ -64,12 +73,14 @@ static enum exit_result shutdown_write(struct vcpu *v, uint16_t off, unsigned si
 
 static uint32_t pic_read(struct vcpu *v, uint16_t off, unsigned size)
 {
+	platform_touch(&v->part->platform);   /* OCW3 reads and acks change state */
 	return vpic_read(&v->part->platform.pic, v->io_port, size);
 }
 
 static enum exit_result pic_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
 {
 	vpic_write(&v->part->platform.pic, v->io_port, size, val);
+	platform_touch(&v->part->platform);
 	return EXIT_HANDLED;
 }
 
@@ -82,17 +93,20 @@ static uint32_t pit_read(struct vcpu *v, uint16_t off, unsigned size)
 static enum exit_result pit_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
 {
 	vpit_write(&v->part->platform.pit, v->io_port - VPIT_BASE_PORT, size, val);
+	platform_touch(&v->part->platform);
 	return EXIT_HANDLED;
 }
 
 static uint32_t rtc_read_port(struct vcpu *v, uint16_t off, unsigned size)
 {
+	platform_touch(&v->part->platform);   /* reading register C lowers IRQ 8 */
 	return vrtc_read(&v->part->platform.rtc, off, size);
 }
 
 static enum exit_result rtc_write_port(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
 {
 	vrtc_write(&v->part->platform.rtc, off, size, val);
+	platform_touch(&v->part->platform);
 	return EXIT_HANDLED;
 }
 
@@ -166,6 +180,7 @@ static uint32_t pm_read(struct vcpu *v, uint16_t off, unsigned size)
 
 static enum exit_result pm_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
 {
+	platform_touch(&v->part->platform);
 	if (vpm_write(&v->part->platform.pm, off, size, val) == VPM_NONE)
 		return EXIT_HANDLED;
 	guest_end(v, "stopped", "power off");   /* ACPI S5 (or any sleep state: we have no wake-up) */

@@ -31,6 +31,7 @@ static struct acpi_info acpi;
 static struct kpage_boot mem;
 
 extern uint64_t boot_tsc;
+extern bool hv_debug, hv_nozero;
 uint64_t hv_start_tsc;   /* TSC at the multiboot2 entry */
 
 static void parse_boot_info(uint32_t magic, uint32_t info_phys)
@@ -60,6 +61,10 @@ static void setup_memory(uint32_t info_phys)
 	kpage_setup(raw, mb2.nmmap, rsv, nrsv, &mem);
 	paging_init(mem.ram, mem.nram, mem.table_pool, mem.table_pool_pages);
 	kpage_set_debug(opts.debug);
+	hv_debug = opts.debug;
+	hv_nozero = opts.nozero;
+	if (hv_nozero)
+		log_printf("hv: warning: nozero: guest memory is NOT zeroed (benchmarks only; guests can see stale data)\n");
 	log_printf("hv: memory: %llu MiB usable, %llu MiB free\n",
 		   (unsigned long long)(mem.usable_bytes >> 20),
 		   (unsigned long long)(kpage_free_bytes() >> 20));
@@ -84,6 +89,27 @@ static void attach_framebuffer(void)
 	fb.blue_pos = m->blue_pos, fb.blue_size = m->blue_size;
 	console_attach_fb(&fb);
 	log_printf("hv: framebuffer console %ux%u, %u bpp\n", m->width, m->height, m->bpp);
+}
+
+/* selftest=...: make the hypervisor fault on purpose (tests of the panic path). */
+static volatile uintptr_t selftest_null;   /* 8: a volatile, so the compiler cannot see it */
+
+static int overflow_stack(int depth)
+{
+	volatile char pad[512];
+
+	pad[0] = (char)depth;
+	if (depth >= 0)                      /* always: keeps the compiler from objecting */
+		return overflow_stack(depth + 1) + pad[0];
+	return pad[0];
+}
+
+static void run_selftest(void)
+{
+	if (opts.selftest == HV_SELFTEST_PAGEFAULT)
+		log_printf("hv: selftest: read from page 0 -> %d\n", *(volatile int *)(selftest_null + 8));
+	else if (opts.selftest == HV_SELFTEST_STACK)
+		log_printf("hv: selftest: stack overflow -> %d\n", overflow_stack(0));
 }
 
 static const void *acpi_map(uint64_t phys, size_t len)
@@ -125,6 +151,7 @@ void hv_main(uint32_t magic, uint32_t info_phys)
 	attach_framebuffer();
 	start_cpus();
 	power_init(&acpi, opts.poweroff);
+	run_selftest();
 	tsc_init();
 	vmx_caps_probe();
 

@@ -107,8 +107,10 @@ static bool canonical(uint64_t a)
 
 static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
-	if (vlapic_owns_msr(msr))
+	if (vlapic_owns_msr(msr)) {
+		platform_touch(&v->part->platform);
 		return vlapic_msr_write(&v->part->platform.lapic, msr, val) == 0;
+	}
 	switch (msr) {
 	case MSR_IA32_TSC:
 	case MSR_IA32_MISC_ENABLE:

@@ -82,6 +82,11 @@ static void *frame_hva(void *ctx, hpa_t a)
 }
 
 uint64_t hv_zeroing_ticks;   /* TSC ticks spent zeroing guest memory (benchmark) */
+bool hv_nozero;              /* "nozero": measure EPT faults without the zeroing */
+
+static void skip_zeroing(void *ctx, hpa_t a, uint64_t len)
+{
+}
 
 static void zero_ram(void *ctx, hpa_t a, uint64_t len)
 {
@@ -119,7 +124,7 @@ static void ept_setup(struct partition *p, const struct guest_cfg *g)
 		.small_start = GPA(g->small_start),
 		.small_end = GPA(g->small_end),
 		.caps = { vmx_caps.ept_2m, vmx_caps.ept_1g, vmx_caps.itlb_multihit },
-		.ops = { pool_alloc, pool_free, frame_hva, zero_ram, &p->pool },
+		.ops = { pool_alloc, pool_free, frame_hva, hv_nozero ? skip_zeroing : zero_ram, &p->pool },
 	};
 	int err = ept_init(&p->ept, &ec);
 

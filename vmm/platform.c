@@ -65,6 +65,7 @@ void platform_reset(struct partition *p)
 	vlapic_init(&pf->lapic, &lc);
 	vpm_init(&pf->pm, clock_ns, p);
 	vlapic_setup_virtual_wire(&pf->lapic);
+	pf->dirty = true;
 }
 
 /* Sample device outputs into the PIC and the APIC. */
@@ -102,18 +103,26 @@ static void set_window_exiting(bool on)
 		vmcs_write32(VMCS_PROC_BASED_CTLS, want);
 }
 
+static uint64_t next_deadline(struct partition *p);
+
 void platform_inject(struct vcpu *v)
 {
 	struct platform *pf = &v->part->platform;
+	uint64_t now = rdtsc();
 	bool from_pic;
 
 	focus_poll();
-	raise_lines(v->part, rdtsc());
+	if (!pf->dirty && now < pf->next_event)
+		return;
+	pf->dirty = false;
+	raise_lines(v->part, now);
+	pf->next_event = next_deadline(v->part);
 	int vec = next_vector(pf, &from_pic);
 	if (vec < 0) {
 		set_window_exiting(false);
 		return;
 	}
+	pf->dirty = true;   /* something is pending: look again on the next entry */
 	bool busy = vmcs_read32(VMCS_ENTRY_INTR_INFO) & VMX_INTR_INFO_VALID;
 	bool open = (vmcs_readl(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
 		    !(vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY) & 3);
@@ -150,6 +159,7 @@ bool platform_wait(struct vcpu *v)
 
 	for (;;) {
 		raise_lines(p, rdtsc());
+		p->platform.dirty = true;
 		if (next_vector(&p->platform, &from_pic) >= 0)
 			return true;
 		focus_poll();
@@ -175,6 +185,7 @@ static uint64_t lapic_mmio_read(struct vcpu *v, uint64_t off, unsigned size)
 static void lapic_mmio_write(struct vcpu *v, uint64_t off, unsigned size, uint64_t val)
 {
 	vlapic_mmio_write(&v->part->platform.lapic, (uint32_t)off, (uint32_t)val);
+	platform_touch(&v->part->platform);
 }
 
 enum exit_result platform_mmio(struct vcpu *v, uint64_t gpa)

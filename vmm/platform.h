@@ -29,6 +29,13 @@ struct platform {
 	struct vlapic lapic;
 	struct vpm pm;
 	uint32_t pci_addr;           /* last value written to 0xcf8 */
+	/*
+	 * The fast path: nothing about interrupts can change until a device
+	 * is touched (dirty) or the next timer expires (next_event, in TSC
+	 * ticks), so most exits skip the device work entirely.
+	 */
+	bool dirty;
+	uint64_t next_event;
 	uint8_t kbd_cmd;             /* keyboard controller: pending command */
 };
 
@@ -36,6 +43,8 @@ struct vcpu;
 struct partition;
 
 void platform_reset(struct partition *p);
+/* A device's interrupt or timer state may have changed. */
+static inline void platform_touch(struct platform *pf) { pf->dirty = true; }
 /* Before each VM entry: advance timers, raise and inject interrupts. */
 void platform_inject(struct vcpu *v);
 /* HLT with interrupts on: sleep until the next guest timer or interrupt.

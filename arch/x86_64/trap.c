@@ -67,7 +67,8 @@ void trap_handler(struct trap_frame *f)
 		   cpu_index(), (unsigned long long)f->vector, name,
 		   (unsigned long long)f->error, (unsigned long long)f->rip,
 		   (unsigned long long)cr2);
-	if (f->vector == 14 && (cr2 & ~0xfffull) + 4096 == (f->rsp & ~0xfffull))
+	/* a fault right at the stack pointer: the stack ran into its guard page */
+	if (f->vector == 14 && cr2 + 4096 > f->rsp && cr2 < f->rsp + 4096)
 		log_printf("  (the fault is in the page below the stack: stack overflow into its guard page)\n");
 	dump_registers(f);
 	log_printf("hv: cpu %d halted\n", cpu_index());

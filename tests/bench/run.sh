@@ -55,9 +55,6 @@ if [ -n "$boot" ]; then
 		tail -n 20 "$BUILD/bench/build.log" >&2
 		exit 1
 	fi
-	# Bochs will not back more than 2 GiB with host memory; the shim caps
-	# the harness's `memory: host=` for the 1 GiB partition's machine.
-	export PATH="$root/tests/bench/shim:$PATH"
 	cases=(tests/bench/cases/*.case)
 	echo "bench: booting ${#cases[@]} cases in Bochs, $JOBS at a time (several minutes)"
 	# Largest machine first: it runs longest, and the others fill in
@@ -66,6 +63,7 @@ if [ -n "$boot" ]; then
 	# The cases run in a session of their own, without a controlling
 	# terminal: Bochs' term display would otherwise take the terminal, and
 	# one Bochs ending can interrupt the others.  ^C stops the session.
+	# shellcheck disable=SC2016  # expanded by the inner shells
 	setsid -w sh -c 'echo $$ >"$1/bench/pgid"
 		exec xargs -P "$2" -I{} sh -c '\''tests/boot/harness.sh "$1" >"$2/bench/$(basename "$1" .case).out" 2>&1'\'' _ {} "$1" <"$1/bench/list"' \
 		_ "$BUILD" "$JOBS" </dev/null &

@@ -157,7 +157,7 @@ bochs_cmd() {
 	cat >"$dir/bochsrc" <<-EOF
 		# Written by tests/boot/harness.sh for case $NAME
 		cpu: model=$BOCHS_CPU, count=$CPUS, ips=$BOCHS_IPS, reset_on_triple_fault=0
-		memory: guest=$MEM, host=$MEM
+		memory: guest=$MEM, host=$(( MEM > 2048 ? 2048 : MEM ))
 		romimage: file=/usr/share/bochs/BIOS-bochs-latest
 		vgaromimage: file=/usr/share/vgabios/vgabios.bin
 		ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
