@@ -15,6 +15,7 @@
 #define MSR_IA32_TSC          0x10
 #define MSR_IA32_MISC_ENABLE  0x1a0
 #define MSR_IA32_BIOS_SIGN_ID 0x8b     /* microcode revision */
+#define MSR_IA32_TSC_ADJUST   0x3b     /* CPUID.7.0:EBX[1] */
 #define MSR_IA32_MTRRCAP      0xfe
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
 #define MSR_IA32_TSC_AUX      0xc0000103
@@ -63,6 +64,7 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = 0;                          /* no MTRRs: EPT sets memory types */
 		return true;
 	case MSR_IA32_BIOS_SIGN_ID:
+	case MSR_IA32_TSC_ADJUST:                  /* the guest's TSC is the host's */
 		*val = 0;                          /* no microcode revision to report */
 		return true;
 	case MSR_IA32_SYSENTER_CS:
@@ -115,6 +117,7 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_IA32_TSC:
 	case MSR_IA32_MISC_ENABLE:
 	case MSR_IA32_BIOS_SIGN_ID:                /* written before CPUID to read the revision */
+	case MSR_IA32_TSC_ADJUST:
 		return true;                       /* accepted, no effect */
 	case MSR_IA32_SYSENTER_CS:
 		vmcs_write32(VMCS_GUEST_IA32_SYSENTER_CS, val);

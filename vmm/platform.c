@@ -19,7 +19,22 @@
 #include "drivers/rtc.h"
 #include "hv/string.h"
 
-#define LAPIC_BUS_HZ 100000000ull   /* the APIC timer's input clock */
+#define LAPIC_BUS_HZ 100000000ull   /* the APIC timer's input clock, unless CPUID says */
+
+/*
+ * Linux takes the APIC timer to run at the core crystal clock of CPUID
+ * leaf 0x15 when that leaf states one, and then does not calibrate it:
+ * give the virtual APIC timer that frequency so the guest's tick is right.
+ */
+static uint64_t lapic_bus_hz(void)
+{
+	if (cpuid(0, 0).eax >= 0x15) {
+		struct cpuid_regs r = cpuid(0x15, 0);
+		if (r.eax && r.ebx && r.ecx)
+			return r.ecx;
+	}
+	return LAPIC_BUS_HZ;
+}
 
 static uint64_t clock_ns(void *ctx)
 {
@@ -59,7 +74,7 @@ void platform_reset(struct partition *p)
 	fwcfg_init(&pf->fwcfg, p->ram_size, 1);
 	struct vlapic_config lc = {
 		.apic_id = 0, .bsp = true, .x2apic = true, .tsc_deadline = true,
-		.tsc_hz = tsc_hz(), .bus_hz = LAPIC_BUS_HZ,
+		.tsc_hz = tsc_hz(), .bus_hz = lapic_bus_hz(),
 		.now_tsc = clock_tsc, .ipi = lapic_ipi, .eoi = lapic_level_eoi, .ctx = p,
 	};
 	vlapic_init(&pf->lapic, &lc);

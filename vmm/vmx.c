@@ -52,6 +52,14 @@ bool vmx_on(void)
 	/* CR0 and CR4 must satisfy the VMX fixed bits (SDM A.7, A.8) */
 	write_cr0((read_cr0() | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1);
 	write_cr4((read_cr4() | vmx_caps.cr4_fixed0 | CR4_VMXE) & vmx_caps.cr4_fixed1);
+	/*
+	 * XSETBV exits, and the hypervisor executes it for the guest: that
+	 * needs CR4.OSXSAVE here.  The hypervisor itself never uses the FPU or
+	 * vector registers, so the guest's XCR0 can simply stay loaded on
+	 * its CPU (one guest per CPU).
+	 */
+	if (cpuid(1, 0).ecx & (1u << 26))
+		write_cr4(read_cr4() | CR4_OSXSAVE);
 
 	c->vmxon_region = kpage_alloc(0);
 	uint32_t *region = phys_to_virt(c->vmxon_region);

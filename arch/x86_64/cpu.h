@@ -65,6 +65,7 @@
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_VMXE (1ull << 13)
+#define CR4_OSXSAVE (1ull << 18)
 #define CR4_SMXE (1ull << 14)
 
 #define RFLAGS_IF (1ull << 9)
