@@ -22,6 +22,7 @@
 #define ECX_PDCM      (1u << 15)
 #define ECX_X2APIC    (1u << 21)
 #define ECX_TSC_DEADLINE (1u << 24)
+#define ECX_OSXSAVE   (1u << 27)
 #define ECX_HYPERVISOR (1u << 31)
 /* CPUID.1:EDX */
 #define EDX_MCE       (1u << 7)
@@ -34,6 +35,8 @@
 #define EBX7_SGX      (1u << 2)
 #define ECX7_SGX_LC   (1u << 30)
 #define ECX7_WAITPKG  (1u << 5)
+#define ECX7_OSPKE    (1u << 4)
+#define CR4_PKE       (1ull << 22)
 
 #define HV_LEAF_BASE  0x40000000u
 
@@ -41,6 +44,10 @@ static void leaf_1(struct cpuid_regs *r, const struct vcpu *v)
 {
 	r->ecx &= ~(ECX_MONITOR | ECX_DS_CPL | ECX_VMX | ECX_SMX | ECX_EST | ECX_TM2 | ECX_PDCM);
 	r->ecx |= ECX_X2APIC | ECX_TSC_DEADLINE;   /* the virtual local APIC has both */
+	/* OSXSAVE mirrors the guest's CR4, not the host's (SDM CPUID leaf 1) */
+	r->ecx &= ~ECX_OSXSAVE;
+	if (vmcs_readl(VMCS_GUEST_CR4) & CR4_OSXSAVE)
+		r->ecx |= ECX_OSXSAVE;
 	r->ecx |= ECX_HYPERVISOR;
 	/* machine checks belong to the host: the guest sees no MCE/MCA banks */
 	r->edx &= ~(EDX_MCE | EDX_MCA | EDX_ACPI | EDX_TM | EDX_PBE);
@@ -84,7 +91,9 @@ enum exit_result exit_cpuid(struct vcpu *v, uint64_t qual)
 		case 7:
 			if (sub == 0) {
 				r.ebx &= ~EBX7_SGX;
-				r.ecx &= ~(ECX7_SGX_LC | ECX7_WAITPKG);
+				r.ecx &= ~(ECX7_SGX_LC | ECX7_WAITPKG | ECX7_OSPKE);
+				if (vmcs_readl(VMCS_GUEST_CR4) & CR4_PKE)
+					r.ecx |= ECX7_OSPKE;
 			}
 			break;
 		case 0xb:

@@ -19,6 +19,7 @@
 #define MSR_IA32_MTRRCAP      0xfe
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
 #define MSR_IA32_TSC_AUX      0xc0000103
+#define MSR_IA32_XSS          0xda0      /* CPUID.(EAX=0DH,ECX=1):EAX[3] */
 #define FC_LOCKED             1ull
 #define EFER_WRITABLE         (EFER_SCE | EFER_LME | EFER_NXE)
 
@@ -26,6 +27,12 @@ static const uint32_t passthrough[] = {
 	MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR, MSR_IA32_FMASK,
 	MSR_IA32_KERNEL_GS_BASE, MSR_IA32_TSC_AUX,
 };
+
+/* Supervisor xstate: the guest's own when the CPU has XSAVES, else #GP. */
+static bool has_xsaves(void)
+{
+	return cpuid(0, 0).eax >= 0xd && (cpuid(0xd, 1).eax & (1u << 3));
+}
 
 static void bitmap_clear(uint8_t *bm, uint32_t msr)
 {
@@ -43,6 +50,8 @@ void msr_bitmap_init(hpa_t page)
 	memset(bm, 0xff, PAGE_SIZE);
 	for (size_t i = 0; i < ARRAY_SIZE(passthrough); i++)
 		bitmap_clear(bm, passthrough[i]);
+	if (has_xsaves())
+		bitmap_clear(bm, MSR_IA32_XSS);
 }
 
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)

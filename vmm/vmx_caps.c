@@ -131,9 +131,10 @@ static void report(const struct vmx_caps *c)
 			n += fmt_snprintf(line + n, sizeof(line) - n, " %s", tokens[i].name);
 	line[n] = 0;
 	log_printf("hv: vmx:%s\n", line);
-	log_printf("hv: vmx: basic %016llx proc2 %016llx ept/vpid %016llx%s\n",
+	log_printf("hv: vmx: basic %016llx proc2 %016llx ept/vpid %016llx cr4 fixed %llx/%llx%s\n",
 		   (unsigned long long)c->basic, (unsigned long long)c->proc2,
-		   (unsigned long long)c->ept_vpid,
+		   (unsigned long long)c->ept_vpid, (unsigned long long)c->cr4_fixed0,
+		   (unsigned long long)c->cr4_fixed1,
 		   c->itlb_multihit ? ", iTLB-multihit: executable large pages are split" : "");
 }
 
