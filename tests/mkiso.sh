@@ -40,6 +40,14 @@ if [ ! -d "$scenario" ]; then
 fi
 [ -f "$hv_elf" ] || die "no hypervisor image $hv_elf (run make first)"
 
+# A scenario whose files are fetched or built (the Linux one) has an
+# executable `prepare` that puts them in $BUILD/guests/.
+if [ -n "$scenario" ] && [ -x "$scenario/prepare" ]; then
+	mkdir -p "$build/guests"
+	"$scenario/prepare" "$build/guests" >"$build/prepare-$(basename "$scenario").log" 2>&1 ||
+		die "$scenario/prepare failed: see $build/prepare-$(basename "$scenario").log"
+fi
+
 # One staging tree per output file, so that parallel test cases that share
 # a scenario do not trample each other.
 case "$out" in

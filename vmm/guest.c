@@ -279,10 +279,14 @@ static void heartbeat(struct vcpu *v, uint64_t *next)
 	if (!hv_debug || now < *next)
 		return;
 	*next = now + (1ull << 30);
-	log_printf("hv: guest %s: debug: rip %llx cr3 %llx exits %llu ept 4k=%llu 2m=%llu\n", v->part->name,
-		   (unsigned long long)vmcs_readl(VMCS_GUEST_RIP), (unsigned long long)vmcs_readl(VMCS_GUEST_CR3),
-		   (unsigned long long)v->exits, (unsigned long long)v->part->ept.stats.faults_4k,
-		   (unsigned long long)v->part->ept.stats.faults_2m);
+	const struct platform *pf = &v->part->platform;
+	const struct vpic_chip *m = &pf->pic.chip[0];
+	log_printf("hv: guest %s: debug: rip %llx exits %llu; pic irr %02x isr %02x imr %02x base %02x; "
+		   "lint0 %x; uart ier %02x mcr %02x line %d; injected pic %llu apic %llu\n", v->part->name,
+		   (unsigned long long)vmcs_readl(VMCS_GUEST_RIP), (unsigned long long)v->exits,
+		   m->irr, m->isr, m->imr, m->vector_base, pf->lapic.lvt[VLAPIC_LVT_LINT0],
+		   v->part->uart.ier, v->part->uart.mcr, vuart_irq_line(&v->part->uart),
+		   (unsigned long long)pf->injected_pic, (unsigned long long)pf->injected_apic);
 }
 
 static void run(struct partition *p)

@@ -40,8 +40,18 @@ static enum exit_result uart_write(struct vcpu *v, uint16_t off, unsigned size, 
 	bool line = vuart_irq_line(&v->part->uart);
 
 	vuart_write(&v->part->uart, off, size, val);
-	if (vuart_irq_line(&v->part->uart) != line)
+	/*
+	 * A byte written to THR leaves at once, so THRE -- and with it the
+	 * interrupt -- comes straight back.  On real hardware the line drops
+	 * while the byte is in THR; drop it here too, so the edge-triggered
+	 * PIC sees a new edge when it rises again on the next entry.
+	 */
+	if (off == 0 && !(v->part->uart.lcr & 0x80)) {
+		vpic_set_irq(&v->part->platform.pic, 4, 0);
 		platform_touch(&v->part->platform);
+	} else if (vuart_irq_line(&v->part->uart) != line) {
+		platform_touch(&v->part->platform);
+	}
 	return EXIT_HANDLED;
 }
 

@@ -145,10 +145,13 @@ void platform_inject(struct vcpu *v)
 		set_window_exiting(true);
 		return;
 	}
-	if (from_pic)
+	if (from_pic) {
 		vpic_ack(&pf->pic, vec);
-	else
+		pf->injected_pic++;
+	} else {
 		vlapic_ack(&pf->lapic, vec);
+		pf->injected_apic++;
+	}
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, (uint32_t)vec | VMX_INTR_INFO_VALID |
 		     (VMX_INTR_TYPE_EXT_INTR << VMX_INTR_INFO_TYPE_SHIFT));
 	set_window_exiting(false);

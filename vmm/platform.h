@@ -36,6 +36,7 @@ struct platform {
 	 */
 	bool dirty;
 	uint64_t next_event;
+	uint64_t injected_pic, injected_apic;   /* for the debug line */
 	uint8_t kbd_cmd;             /* keyboard controller: pending command */
 };
 

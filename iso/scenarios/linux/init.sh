@@ -12,6 +12,7 @@ exec </dev/console >/dev/console 2>&1
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 
+echo "init: uptime $(cut -d' ' -f1 /proc/uptime)"
 echo "init: uname -r $(uname -r)"
 echo "init: memtotal $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
 echo "init: free $(free | awk '/^Mem:/ { print $2 }')"
