@@ -179,7 +179,7 @@ struct layout {
 	size_t rsdp, facs, xsdt, rsdt, fadt, madt, dsdt, end;
 };
 
-#define N_ROOT_ENTRIES 2        /* FADT, MADT */
+#define N_ROOT_ENTRIES 2        /* FADT, MADT (the MADT may be left out) */
 #define TABLE_ALIGN    8
 
 static size_t place(size_t *at, size_t len, size_t align)
@@ -190,16 +190,21 @@ static size_t place(size_t *at, size_t len, size_t align)
 	return off;
 }
 
-static void layout_of(unsigned ncpus, struct layout *l)
+static unsigned root_entries(bool madt)
+{
+	return madt ? N_ROOT_ENTRIES : N_ROOT_ENTRIES - 1;
+}
+
+static void layout_of(unsigned ncpus, bool madt, struct layout *l)
 {
 	size_t at = 0;
 
 	l->rsdp = place(&at, sizeof(struct rsdp), 16);
 	l->facs = place(&at, sizeof(struct facs), ACPI_GUEST_ALIGN);
-	l->xsdt = place(&at, sizeof(struct sdt_header) + 8 * N_ROOT_ENTRIES, TABLE_ALIGN);
-	l->rsdt = place(&at, sizeof(struct sdt_header) + 4 * N_ROOT_ENTRIES, TABLE_ALIGN);
+	l->xsdt = place(&at, sizeof(struct sdt_header) + 8 * root_entries(madt), TABLE_ALIGN);
+	l->rsdt = place(&at, sizeof(struct sdt_header) + 4 * root_entries(madt), TABLE_ALIGN);
 	l->fadt = place(&at, sizeof(struct fadt), TABLE_ALIGN);
-	l->madt = place(&at, sizeof(struct madt) + ncpus * sizeof(struct madt_lapic), TABLE_ALIGN);
+	l->madt = madt ? place(&at, sizeof(struct madt) + ncpus * sizeof(struct madt_lapic), TABLE_ALIGN) : 0;
 	l->dsdt = place(&at, sizeof(struct sdt_header) + sizeof(dsdt_aml), TABLE_ALIGN);
 	l->end = at;
 }
@@ -208,7 +213,7 @@ size_t acpi_guest_size(unsigned ncpus)
 {
 	struct layout l;
 
-	layout_of(ncpus ? ncpus : 1, &l);
+	layout_of(ncpus ? ncpus : 1, true, &l);
 	return l.end;
 }
 
@@ -220,6 +225,7 @@ struct params {
 	uint16_t pm_base;
 	uint8_t sci_irq;
 	char oem_id[6];
+	bool madt;
 	uint64_t gpa;
 	struct layout l;
 };
@@ -292,11 +298,11 @@ static void write_root(uint8_t *buf, const struct params *pr, size_t off,
 {
 	const size_t tables[N_ROOT_ENTRIES] = { pr->l.fadt, pr->l.madt };
 	struct sdt_header h;
-	size_t len = sizeof(h) + esize * N_ROOT_ENTRIES;
+	size_t len = sizeof(h) + esize * root_entries(pr->madt);
 
 	sdt_header(&h, sig, len, 1, pr);
 	memcpy(buf + off, &h, sizeof(h));
-	for (unsigned i = 0; i < N_ROOT_ENTRIES; i++)
+	for (unsigned i = 0; i < root_entries(pr->madt); i++)
 		put_le(buf + off + sizeof(h) + i * esize, pr->gpa + tables[i], esize);
 	seal(buf, off);
 }
@@ -430,7 +436,8 @@ size_t acpi_guest_build(uint8_t *buf, size_t cap, uint64_t gpa,
 	if (!params_from(cfg, &pr))
 		return 0;
 	pr.gpa = gpa;
-	layout_of(pr.ncpus, &pr.l);
+	pr.madt = !(cfg && cfg->no_madt);
+	layout_of(pr.ncpus, pr.madt, &pr.l);
 	if (!gpa_ok(gpa, pr.l.end))
 		return 0;
 	if (cap < pr.l.end) {
@@ -441,7 +448,8 @@ size_t acpi_guest_build(uint8_t *buf, size_t cap, uint64_t gpa,
 	write_facs(buf, &pr);
 	write_dsdt(buf, &pr);
 	write_fadt(buf, &pr);
-	write_madt(buf, &pr);
+	if (pr.madt)
+		write_madt(buf, &pr);
 	write_root(buf, &pr, pr.l.xsdt, "XSDT", 8);
 	write_root(buf, &pr, pr.l.rsdt, "RSDT", 4);
 	write_rsdp(buf, &pr);

@@ -26,6 +26,7 @@
 #define VMM_ACPI_GUEST_H
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define ACPI_GUEST_MAX_CPUS     255     /* xAPIC ids 0..254; 0xff is broadcast */
@@ -41,6 +42,11 @@ struct acpi_guest_config {
 				   0 = VPM_DEFAULT_BASE (0x600) */
 	uint8_t sci_irq;        /* 0 = ACPI_GUEST_SCI_IRQ */
 	const char *oem_id;     /* up to 6 characters; NULL = "HVHVHV" */
+	/* Leave the MADT out.  A guest with no I/O APIC is better off so:
+	 * Linux, given a MADT, goes to symmetric I/O mode and masks LINT0,
+	 * cutting the 8259 off; without one it runs the local APIC in
+	 * virtual-wire mode with the 8259 behind LINT0. */
+	bool no_madt;
 };
 
 /* Bytes acpi_guest_build() needs for ncpus CPUs (0 counts as 1). */

@@ -221,7 +221,9 @@ enum exit_result platform_mmio(struct vcpu *v, uint64_t gpa)
 bool platform_load_firmware_tables(struct partition *p)
 {
 	static uint8_t buf[4096];
-	struct acpi_guest_config cfg = { .ncpus = 1, .pm_base = PLATFORM_PM_BASE, .sci_irq = 9 };
+	/* no MADT: there is no I/O APIC, and the 8259 must stay behind LINT0 */
+	struct acpi_guest_config cfg = { .ncpus = 1, .pm_base = PLATFORM_PM_BASE, .sci_irq = 9,
+					 .no_madt = true };
 	uint64_t rsdp;
 	size_t n = acpi_guest_build(buf, sizeof(buf), ACPI_TABLES_GPA, &cfg, &rsdp);
 

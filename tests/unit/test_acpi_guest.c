@@ -135,6 +135,23 @@ static void test_one_cpu_parses(void)
 	CHECK(strstr(host_log_text(), "hv: acpi") == NULL);
 }
 
+/* Without a MADT the rest still parses, and the root tables list only the FADT. */
+static void test_without_madt(void)
+{
+	struct acpi_guest_config cfg = { .no_madt = true };
+	struct acpi_info info;
+	uint64_t rsdp;
+	size_t n = build_and_parse(BIOS_GPA, &cfg, &info, &rsdp);
+
+	CHECK(n > 0);
+	CHECK(n < acpi_guest_size(1));
+	CHECK(info.found);
+	CHECK(!info.has_madt);
+	CHECK(info.has_fadt);
+	CHECK(info.has_s5);
+	CHECK_EQ(info.pm1a_cnt, VPM_DEFAULT_BASE + 4);
+}
+
 static void test_four_cpus_parse(void)
 {
 	struct acpi_guest_config cfg = { .ncpus = 4 };
@@ -406,6 +423,7 @@ int main(void)
 {
 	RUN(test_one_cpu_parses);
 	RUN(test_four_cpus_parse);
+	RUN(test_without_madt);
 	RUN(test_config_fields_reach_tables);
 	RUN(test_rsdt_alone_is_enough);
 	RUN(test_found_by_bios_area_scan);
