@@ -24,7 +24,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic \
 	-I. -Iinclude -DHV_NAME='"$(NAME)"' -DHV_VERSION='"$(VERSION)"' -MMD -MP
 KASFLAGS := -I. -Iinclude -MMD -MP -D__ASSEMBLY__
 
-.PHONY: all iso run debug test test-pending unit-test boot-test coverage bench clean help deps guests
+.PHONY: all iso run debug test unit-test boot-test coverage bench clean help deps guests
 
 all: $(BUILD)/hv.elf
 
@@ -96,11 +96,6 @@ unit-test: $(UNIT_BINS)
 test:
 	@tools/need-packages.sh test
 	@tests/run-all.sh
-
-# Boot cases that do not pass yet live in tests/boot/pending/ (see the
-# README's "Linux guests" section); run them by hand with this target.
-test-pending: all guests
-	@for c in tests/boot/pending/*.case; do tests/boot/harness.sh $$c; done
 
 coverage:
 	rm -rf $(BUILD)/cov && mkdir -p $(BUILD)/cov
