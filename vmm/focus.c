@@ -55,9 +55,8 @@ static void deliver(int c)
 	}
 }
 
-void focus_poll(void)
+void focus_poll(uint64_t now)
 {
-	uint64_t now = rdtsc();
 	int c;
 
 	if (!nparts || now < next_poll || !spin_trylock(&lock))

@@ -13,6 +13,6 @@ struct partition;
 
 void focus_init(struct partition *parts, int nparts);
 /* Read what arrived on COM1 (at most every millisecond) and deliver it. */
-void focus_poll(void);
+void focus_poll(uint64_t now_tsc);
 
 #endif

@@ -274,9 +274,10 @@ bool hv_debug;   /* the "debug" command-line option */
 /* With "debug": a line every 2^30 TSC ticks saying where the guest is. */
 static void heartbeat(struct vcpu *v, uint64_t *next)
 {
+	if (!hv_debug)
+		return;
 	uint64_t now = rdtsc();
-
-	if (!hv_debug || now < *next)
+	if (now < *next)
 		return;
 	*next = now + (1ull << 30);
 	const struct platform *pf = &v->part->platform;

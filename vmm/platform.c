@@ -126,7 +126,7 @@ void platform_inject(struct vcpu *v)
 	uint64_t now = rdtsc();
 	bool from_pic;
 
-	focus_poll();
+	focus_poll(now);
 	if (!pf->dirty && now < pf->next_event)
 		return;
 	pf->dirty = false;
@@ -180,7 +180,7 @@ bool platform_wait(struct vcpu *v)
 		p->platform.dirty = true;
 		if (next_vector(&p->platform, &from_pic) >= 0)
 			return true;
-		focus_poll();
+		focus_poll(rdtsc());
 		if (p->console_input_pending) {
 			p->console_input_pending = false;
 			return true;
