@@ -71,6 +71,8 @@ struct partition {
 	unsigned shutdown_progress;      /* bytes of "Shutdown" seen on port 0x8900 */
 	uint16_t logged_ports[8];        /* unemulated ports already logged (io.c) */
 	unsigned nlogged_ports;
+	uint32_t logged_msrs[16];        /* unemulated MSRs already logged (msr.c) */
+	unsigned nlogged_msrs;
 	unsigned restarts;
 	bool reboot_requested;
 };
