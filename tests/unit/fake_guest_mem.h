@@ -4,6 +4,8 @@
 #ifndef FAKE_GUEST_MEM_H
 #define FAKE_GUEST_MEM_H
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include "hv/types.h"
 
@@ -36,6 +38,33 @@ static int fake_zero(void *ctx, uint64_t gpa, uint64_t len)
 	if (gpa < f->backed)
 		memset(f->buf + gpa, 0, MIN(len, f->backed - gpa));
 	return 0;
+}
+
+/* The one fake memory both tests use, and readers into it. */
+static struct fake fk;
+static struct guest_mem gm;
+
+static inline void fake_init(uint64_t size, uint64_t backed)
+{
+	free(fk.buf);
+	fk.buf = malloc(backed);
+	memset(fk.buf, 0xCC, backed);	/* untouched bytes stay 0xCC */
+	fk.size = size;
+	fk.backed = backed;
+	gm = (struct guest_mem){ size, fake_write, fake_zero, &fk };
+}
+
+static inline uint8_t rd8(uint64_t gpa) { return fk.buf[gpa]; }
+static inline uint16_t rd16(uint64_t gpa) { uint16_t v; memcpy(&v, fk.buf + gpa, 2); return v; }
+static inline uint32_t rd32(uint64_t gpa) { uint32_t v; memcpy(&v, fk.buf + gpa, 4); return v; }
+static inline uint64_t rd64(uint64_t gpa) { uint64_t v; memcpy(&v, fk.buf + gpa, 8); return v; }
+
+static inline bool all_bytes(uint64_t gpa, uint64_t len, uint8_t val)
+{
+	for (uint64_t i = 0; i < len; i++)
+		if (fk.buf[gpa + i] != val)
+			return false;
+	return true;
 }
 
 #endif

@@ -15,31 +15,11 @@
 
 #include "fake_guest_mem.h"
 
-static struct fake fk;
-static struct guest_mem gm;
 
 #define RAM MIB(8)
 
-static void fake_init(uint64_t size, uint64_t backed)
-{
-	free(fk.buf);
-	fk.buf = malloc(backed);
-	memset(fk.buf, 0xCC, backed);	/* untouched bytes stay 0xCC */
-	fk.size = size;
-	fk.backed = backed;
-	gm = (struct guest_mem){ size, fake_write, fake_zero, &fk };
-}
 
-static uint32_t rd32(uint64_t gpa) { uint32_t v; memcpy(&v, fk.buf + gpa, 4); return v; }
-static uint64_t rd64(uint64_t gpa) { uint64_t v; memcpy(&v, fk.buf + gpa, 8); return v; }
 
-static bool all_bytes(uint64_t gpa, uint64_t len, uint8_t val)
-{
-	for (uint64_t i = 0; i < len; i++)
-		if (fk.buf[gpa + i] != val)
-			return false;
-	return true;
-}
 
 /* ---- image builders -------------------------------------------------- */
 
