@@ -201,7 +201,6 @@ static bool boot_guest(struct partition *p)
 	invept_single(ept_eptp(&p->ept));
 	vuart_init(&p->uart, console_line, p);
 	platform_reset(p);
-	p->reboot_requested = false;
 	memset(v->exit_counts, 0, sizeof(v->exit_counts));
 	v->exits = 0;
 	p->end_reason[0] = 0;

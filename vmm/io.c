@@ -163,7 +163,6 @@ static uint32_t kbd_read(struct vcpu *v, uint16_t off, unsigned size)
 static enum exit_result guest_reset(struct vcpu *v)
 {
 	guest_end(v, "stopped", "reboot");
-	v->part->reboot_requested = true;
 	return EXIT_GUEST_ENDED;
 }
 

@@ -74,7 +74,6 @@ struct partition {
 	uint32_t logged_msrs[16];        /* unemulated MSRs already logged (msr.c) */
 	unsigned nlogged_msrs;
 	unsigned restarts;
-	bool reboot_requested;
 };
 
 /* Stop the guest: it ends with "hv: guest <name>: <kind>: <why>". */
