@@ -167,17 +167,6 @@ static void parse_small(struct layout *m)
 	m->small_end = end;
 }
 
-static uint64_t ram_end_of(const struct mb_info *mbi)
-{
-	struct hc_partition_info info;
-
-	if (mbi->flags & MB_INFO_MEMORY)
-		return (uint64_t)mbi->mem_upper * 1024 + (1u << 20);
-	if (hcall_partition_info(&info) == 0)
-		return info.ram_size;
-	return 0;
-}
-
 static uint64_t end_of(uint32_t addr, uint32_t len)
 {
 	return (uint64_t)addr + len;
@@ -203,7 +192,7 @@ static uint64_t used_end_of(const struct mb_info *mbi)
 static void layout_init(struct layout *m, const struct mb_info *mbi)
 {
 	*m = (struct layout){ 0 };
-	m->ram_end = ram_end_of(mbi);
+	m->ram_end = guest_ram_end(mbi);
 	if (m->ram_end > ADDR_LIMIT)
 		m->ram_end = ADDR_LIMIT;
 	m->used_end = used_end_of(mbi);

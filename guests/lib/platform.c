@@ -5,6 +5,7 @@
 #include "platform.h"
 #include "cpu.h"
 #include "hcall.h"
+#include "multiboot.h"
 #include "string.h"
 #include "trap.h"
 #include "uart.h"
@@ -44,4 +45,15 @@ bool guest_on_microhv(void)
 	struct cpuid_regs r = cpu_cpuid(CPUID_HV_LEAF, 0);
 	uint32_t sig[3] = { r.ebx, r.ecx, r.edx };
 	return memcmp(sig, HV_CPUID_SIGNATURE, 12) == 0;
+}
+
+uint64_t guest_ram_end(const struct mb_info *mbi)
+{
+	struct hc_partition_info info;
+
+	if (mbi->flags & MB_INFO_MEMORY)
+		return (uint64_t)mbi->mem_upper * 1024 + (1u << 20);
+	if (hcall_partition_info(&info) == 0)
+		return info.ram_size;
+	return 0;
 }

@@ -25,4 +25,9 @@ __attribute__((noreturn)) void guest_poweroff(void);
  * answers HV_CPUID_SIGNATURE). */
 bool guest_on_microhv(void);
 
+struct mb_info;
+/* End of guest RAM: from the multiboot memory info, else the partition-info
+ * hypercall; 0 if neither says. */
+uint64_t guest_ram_end(const struct mb_info *mbi);
+
 #endif

@@ -46,17 +46,6 @@ static uint32_t pattern_at(uint32_t addr)
 	return addr ^ PATTERN;
 }
 
-static uint64_t ram_end_of(const struct mb_info *mbi)
-{
-	struct hc_partition_info info;
-
-	if (mbi->flags & MB_INFO_MEMORY)
-		return (uint64_t)mbi->mem_upper * 1024 + (1u << 20);
-	if (hcall_partition_info(&info) == 0)
-		return info.ram_size;
-	return 0;
-}
-
 /* Read both words (must be zero), then write the pattern.  Returns the
  * number of pages that were not zero. */
 static uint32_t write_pass(uint32_t first, uint32_t end)
@@ -105,7 +94,7 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	con_printf("memtouch: started, multiboot magic 0x%08x\n", magic);
 
 	/* Everything we need from the loader's data, before we overwrite it. */
-	uint64_t ram_end = ram_end_of(mbi);
+	uint64_t ram_end = guest_ram_end(mbi);
 	if (ram_end > ADDR_LIMIT)
 		ram_end = ADDR_LIMIT;
 	note_loader_range((uint32_t)mbi, sizeof(*mbi));
