@@ -12,8 +12,9 @@ BUILD   := build
 SCENARIO ?= iso/scenarios/default
 
 KERNEL_DIRS := boot arch/x86_64 drivers lib pmm ept vmm
-KSRC_C := $(sort $(wildcard $(addsuffix /*.c,$(KERNEL_DIRS))))
-KSRC_S := $(sort $(wildcard $(addsuffix /*.S,$(KERNEL_DIRS))))
+# every .c and .S under those folders, subfolders included (vmm/vcpu/ ...)
+KSRC_C := $(sort $(shell find $(KERNEL_DIRS) -name '*.c'))
+KSRC_S := $(sort $(shell find $(KERNEL_DIRS) -name '*.S'))
 KOBJ   := $(patsubst %,$(BUILD)/k/%.o,$(KSRC_C) $(KSRC_S))
 
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic \

@@ -36,7 +36,7 @@
 #define VMM_CONFIG_H
 
 #include "hv/types.h"
-#include "vmm/loader.h"		/* enum image_format */
+#include "vmm/loader/loader.h"		/* enum image_format */
 
 #define CONFIG_MAX_GUESTS   16
 #define CONFIG_MAX_MODULES  8

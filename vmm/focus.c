@@ -1,6 +1,6 @@
 /* Console focus: routing COM1 input to one guest (see focus.h). */
 #include "vmm/focus.h"
-#include "vmm/vcpu.h"
+#include "vmm/vcpu/vcpu.h"
 #include "drivers/serial.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/spinlock.h"

@@ -18,7 +18,7 @@
 #include "drivers/acpi.h"
 #include "drivers/power.h"
 #include "pmm/kpage.h"
-#include "vmm/vmx_caps.h"
+#include "vmm/vmx/vmx_caps.h"
 #include "vmm/partition.h"
 #include "hv/log.h"
 #include "hv/string.h"

@@ -10,11 +10,11 @@
  * partition's own memory: one guest can never exhaust another's.
  */
 #include "vmm/partition.h"
-#include "vmm/vcpu.h"
-#include "vmm/guest.h"
+#include "vmm/vcpu/vcpu.h"
+#include "vmm/vcpu/run.h"
 #include "vmm/config.h"
 #include "vmm/focus.h"
-#include "vmm/vmx_caps.h"
+#include "vmm/vmx/vmx_caps.h"
 #include "drivers/mb2.h"
 #include "drivers/power.h"
 #include "arch/x86_64/paging.h"

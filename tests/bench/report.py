@@ -218,10 +218,12 @@ def footprint_figures(rep, cases, elf, loc):
             rep.add(name, None, "KiB", 64, shown=f"n/a (no line in {case})", case=case)
         else:
             rep.add(name, int(m.group(2)), "KiB", 64, case=case)
-    total = sum(loc[d]["lines"] for d in LOC_TARGET_FOLDERS if d in loc)
+    def lines_under(root):
+        return sum(c["lines"] for d, c in loc.items() if sloc.within(d, [root]))
+    total = sum(lines_under(d) for d in LOC_TARGET_FOLDERS)
     rep.add("lines of C and assembly, " + " + ".join(LOC_TARGET_FOLDERS), total, "lines", 8000,
-            shown=f"{total:,} (" + ", ".join(f"{d} {loc[d]['lines']:,}"
-                                             for d in LOC_TARGET_FOLDERS if d in loc) + ")")
+            shown=f"{total:,} (" + ", ".join(f"{d} {lines_under(d):,}"
+                                             for d in LOC_TARGET_FOLDERS) + ")")
 
 
 def startup_figure(rep, lines):
@@ -313,7 +315,7 @@ def main():
     ap.add_argument("--update-doc", metavar="FILE")
     args = ap.parse_args()
 
-    loc = {d: sloc.count_folder(d) for d in LOC_FOLDERS if os.path.isdir(d)}
+    loc = sloc.count_tree(LOC_FOLDERS)
     bench = read_log(args.cases, "bench-exits")
     rep = Report()
     exit_figures(rep, bench, read_log(args.cases, "bench-exits-nozero"))

@@ -3,8 +3,9 @@
 
     tests/bench/sloc.py [--json] <folder>...
 
-Counts the *.c, *.h and *.S files directly in each folder (not in its
-subfolders: every layer has a folder of its own).  A line counts when
+Counts the *.c, *.h and *.S files of each folder and, on lines of their
+own, of each of its subfolders (vmm/ and vmm/vcpu/ are separate lines:
+every layer has a folder of its own).  A line counts when
 anything but whitespace is left after removing comments:
 
   - C and .S (which go through the C preprocessor): /* ... */ blocks, also
@@ -94,12 +95,33 @@ def count_folder(folder):
     return {"lines": lines, "files": files}
 
 
+def expand(folders):
+    """The folders and every subfolder of theirs that holds sources, in order."""
+    out = []
+    for top in folders:
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames.sort()
+            if dirpath == top or any(f.endswith(EXTENSIONS) for f in filenames):
+                out.append(dirpath)
+    return out
+
+
+def count_tree(folders):
+    """{folder: counts} for the folders and their subfolders (see expand)."""
+    return {d: count_folder(d) for d in expand(folders) if os.path.isdir(d)}
+
+
+def within(folder, roots):
+    """Is folder one of roots or below one of them?"""
+    return any(folder == r or folder.startswith(r + "/") for r in roots)
+
+
 def main(argv):
     as_json = "--json" in argv
     folders = [a for a in argv if a != "--json"]
     if not folders:
         sys.exit(__doc__)
-    counts = {d: count_folder(d) for d in folders if os.path.isdir(d)}
+    counts = count_tree(folders)
     if as_json:
         print(json.dumps(counts))
     else:

@@ -1,4 +1,4 @@
-/* units: vmm/acpi_guest.c drivers/acpi.c */
+/* units: vmm/dev/acpi_guest.c drivers/acpi.c */
 /*
  * Guest ACPI tables, built and then read back two ways: by the
  * hypervisor's own parser (drivers/acpi.c) through a map callback over
@@ -9,8 +9,8 @@
 #include "check.h"
 #include "host_log.h"
 #include "drivers/acpi.h"
-#include "vmm/acpi_guest.h"
-#include "vmm/vpm.h"
+#include "vmm/dev/acpi_guest.h"
+#include "vmm/dev/vpm.h"
 
 /* Fake guest memory: the low 1 MiB, where the BIOS-area scan looks. */
 #define MEM_SIZE 0x100000ull

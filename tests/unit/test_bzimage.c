@@ -1,4 +1,4 @@
-/* units: vmm/loader_bzimage.c vmm/loader_elf64.c vmm/loader_mb1.c */
+/* units: vmm/loader/bzimage.c vmm/loader/elf64.c vmm/loader/mb1.c */
 /*
  * The Linux bzImage loader against a fake guest memory.  Images are built
  * here field by field at the offsets of Documentation/arch/x86/boot.rst
@@ -15,7 +15,7 @@
 #include "check.h"
 #include "host_log.h"
 #include "hv/types.h"
-#include "vmm/loader.h"
+#include "vmm/loader/loader.h"
 
 /* ---- fake guest memory ------------------------------------------------ */
 

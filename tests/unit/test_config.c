@@ -1,4 +1,4 @@
-/* units: vmm/config.c vmm/loader_mb1.c vmm/loader_elf64.c vmm/loader_bzimage.c */
+/* units: vmm/config.c vmm/loader/mb1.c vmm/loader/elf64.c vmm/loader/bzimage.c */
 /*
  * Partition config: parsing (every key, every error with its line
  * number) and the machine check against fake CPUs, memory and modules.

@@ -1,4 +1,4 @@
-/* units: vmm/decode.c */
+/* units: vmm/emul/decode.c */
 /*
  * The MMIO instruction decoder against real encodings: every row of the
  * table below was assembled with GNU as (the text is the source line),
@@ -8,7 +8,7 @@
  */
 #include <stdlib.h>
 #include "check.h"
-#include "vmm/decode.h"
+#include "vmm/emul/decode.h"
 
 enum mode { M64, M32, M16 };
 

@@ -1,4 +1,4 @@
-/* units: vmm/fwcfg.c */
+/* units: vmm/dev/fwcfg.c */
 /*
  * fw_cfg as a guest driver reads it: select a key on 0x510, read bytes on
  * 0x511.  Signature, feature ID, RAM size and CPU count encodings, the
@@ -6,7 +6,7 @@
  * unknown keys, and the file table limits.
  */
 #include "check.h"
-#include "vmm/fwcfg.h"
+#include "vmm/dev/fwcfg.h"
 
 static void sel(struct fwcfg *f, uint16_t key)
 {

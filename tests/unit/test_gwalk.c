@@ -1,4 +1,4 @@
-/* units: vmm/gwalk.c */
+/* units: vmm/emul/gwalk.c */
 /*
  * The guest page-table walker over fake guest memory: page tables are
  * built by hand in a 256 KiB array at guest-physical 0 for each paging
@@ -6,7 +6,7 @@
  * large pages, reserved bits and holes, and reads that cross pages.
  */
 #include "check.h"
-#include "vmm/gwalk.h"
+#include "vmm/emul/gwalk.h"
 
 #define MEM_SIZE (64 * 4096)
 

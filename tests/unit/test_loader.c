@@ -1,4 +1,4 @@
-/* units: vmm/loader_mb1.c vmm/loader_elf64.c vmm/loader_bzimage.c */
+/* units: vmm/loader/mb1.c vmm/loader/elf64.c vmm/loader/bzimage.c */
 /*
  * Guest loaders against a fake guest memory: images are built byte by
  * byte here (with the host's <elf.h> layouts, an independent check of
@@ -9,7 +9,7 @@
 #include "check.h"
 #include "host_log.h"
 #include "hv/types.h"
-#include "vmm/loader.h"
+#include "vmm/loader/loader.h"
 
 /* ---- fake guest memory ------------------------------------------------ */
 

@@ -1,4 +1,4 @@
-/* units: vmm/vlapic.c */
+/* units: vmm/dev/vlapic.c */
 /*
  * The local APIC through its MMIO registers, x2APIC MSRs and
  * IA32_APIC_BASE, with a fake TSC: reset values, read-only and reserved
@@ -6,7 +6,7 @@
  * three timer modes and IPIs (self, callback, destination matching).
  */
 #include "check.h"
-#include "vmm/vlapic.h"
+#include "vmm/dev/vlapic.h"
 
 #define TSC_HZ 3000000000ull    /* 3 GHz TSC, 100 MHz bus: 30 ticks a clock */
 #define BUS_HZ 100000000ull

@@ -1,4 +1,4 @@
-/* units: vmm/vmcheck.c vmm/exit_reason.c lib/fmt.c */
+/* units: vmm/vmx/vmcheck.c vmm/vmx/exit_reason.c lib/fmt.c */
 /*
  * The guest-state checker against three valid starting points (flat 32-bit
  * protected mode, 64-bit long mode, real mode under unrestricted guest),
@@ -7,9 +7,9 @@
  * field-width helper.
  */
 #include "check.h"
-#include "vmm/vmcheck.h"
-#include "vmm/vmcs_fields.h"
-#include "vmm/exit_reason.h"
+#include "vmm/vmx/vmcheck.h"
+#include "vmm/vmx/vmcs_fields.h"
+#include "vmm/vmx/exit_reason.h"
 #include "hv/types.h"
 
 #define CR0_PE (1ull << 0)

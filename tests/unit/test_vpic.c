@@ -1,4 +1,4 @@
-/* units: vmm/vpic.c */
+/* units: vmm/dev/vpic.c */
 /*
  * The 8259A pair through its ports, initialised the way Linux and most
  * kernels do (vector bases 0x20/0x28), then masking, priority and
@@ -6,7 +6,7 @@
  * pins, auto-EOI, poll and special mask modes.
  */
 #include "check.h"
-#include "vmm/vpic.h"
+#include "vmm/dev/vpic.h"
 
 static void init_pair(struct vpic *p, uint8_t icw4)
 {

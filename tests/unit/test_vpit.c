@@ -1,11 +1,11 @@
-/* units: vmm/vpit.c */
+/* units: vmm/dev/vpit.c */
 /*
  * The 8254 through its ports with a fake clock: counts read back with and
  * without latches, OUT levels per mode (channel 2 seen on port 0x61 bit 5),
  * gate behaviour, BCD, read-back status, and channel 0's IRQ schedule.
  */
 #include "check.h"
-#include "vmm/vpit.h"
+#include "vmm/dev/vpit.h"
 
 static uint64_t fake_ns;
 

@@ -1,4 +1,4 @@
-/* units: vmm/vpm.c */
+/* units: vmm/dev/vpm.c */
 /*
  * The PM1a block and PM timer through their ports with a fake clock:
  * sleep and power-off requests, write-1-to-clear status, the enable
@@ -7,7 +7,7 @@
  */
 #include "check.h"
 #include "drivers/acpi.h"
-#include "vmm/vpm.h"
+#include "vmm/dev/vpm.h"
 
 #define T0 123456789ull         /* clock time at vpm_init */
 #define NS_PER_S 1000000000ull

@@ -1,4 +1,4 @@
-/* units: vmm/vrtc.c */
+/* units: vmm/dev/vrtc.c */
 /*
  * The RTC through ports 0x70/0x71 with a fake clock: time registers in
  * BCD and binary, 12- and 24-hour formats, date roll-over from the base
@@ -6,7 +6,7 @@
  * the time (with and without SET), and the BIOS memory-size bytes.
  */
 #include "check.h"
-#include "vmm/vrtc.h"
+#include "vmm/dev/vrtc.h"
 
 #define SEC 1000000000ull
 #define T0  5000ull                     /* clock value at the base time */

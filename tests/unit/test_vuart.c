@@ -1,11 +1,11 @@
-/* units: vmm/vuart.c */
+/* units: vmm/dev/vuart.c */
 /*
  * The 16550A as a guest driver sees it: scratch and divisor registers,
  * line output through the callback, loopback, the receive FIFO, and the
  * IIR priority / clearing rules that decide when IRQ 4 is raised.
  */
 #include "check.h"
-#include "vmm/vuart.h"
+#include "vmm/dev/vuart.h"
 
 static char lines[8][VUART_LINE_MAX + 1];
 static size_t line_lens[8];

@@ -1,0 +1,466 @@
+/*
+ * Linux bzImage guest loader: the 64-bit boot protocol of
+ * Documentation/arch/x86/boot.rst ("64-bit Boot Protocol"), which needs
+ * protocol 2.12 or later and a kernel with XLF_KERNEL_64.
+ *
+ * We never run the kernel's real-mode setup code.  Like a 64-bit boot
+ * loader we fill in boot_params ourselves (the "zero page",
+ * Documentation/arch/x86/zero-page.rst), copy the protected-mode kernel to
+ * its load address, and enter it at load address + 0x200 in long mode with
+ * RSI = boot_params.  Guest-physical layout:
+ *
+ *   0x00000 +----------------------------+
+ *           | (free; stack grows down    |
+ *           |  from 0x10000)             |
+ *   0x10000 | boot_params (4 KiB)        |
+ *   0x11000 | GDT: null, code64 (0x08),  |
+ *           | code64 (0x10), data (0x18) |
+ *   0x20000 | kernel command line        |
+ *   0x30000 | PML4, PDPT, PDs: RAM below |
+ *           | 64 GiB identity mapped     |
+ *   0x9fc00 +----------------------------+ reserved (EBDA, VGA, BIOS)
+ *  0x100000 +----------------------------+ usable
+ *           | ...                        |
+ *   load    | protected-mode kernel      | pref_address (16 MiB for Debian)
+ *           | ... up to init_size        |
+ *           | ...                        |
+ *   initrd  | first module, page aligned | as high as RAM and initrd_addr_max allow
+ *   ram     +----------------------------+
+ *
+ * The e820 map in boot_params says exactly that: [0, 0x9fc00) and
+ * [1 MiB, ram) usable, the hole between reserved.  The protocol wants
+ * only the kernel's init_size range, boot_params and the command line
+ * identity mapped; mapping up to 64 GiB covers them and keeps the tables
+ * below the EBDA.  No ACPI tables are passed (acpi_rsdp_addr = 0).
+ */
+#include "hv/types.h"
+#include "hv/string.h"
+#include "hv/log.h"
+#include "vmm/loader/loader.h"
+
+/* ---- the setup header (boot.rst "The Real-Mode Kernel Header") ---------- */
+
+#define BZ_SETUP_SECTS     0x1F1	/* u8; 0 means 4 */
+#define BZ_SYSSIZE         0x1F4	/* u32; protected-mode size / 16 */
+#define BZ_BOOT_FLAG       0x1FE	/* u16 0xAA55 */
+#define BZ_JUMP            0x200	/* jmp rel8: header ends at 0x202 + rel8 */
+#define BZ_HEADER          0x202	/* "HdrS" */
+#define BZ_VERSION         0x206	/* u16 boot protocol version */
+#define BZ_TYPE_OF_LOADER  0x210	/* u8 */
+#define BZ_LOADFLAGS       0x211	/* u8 */
+#define BZ_RAMDISK_IMAGE   0x218	/* u32 */
+#define BZ_RAMDISK_SIZE    0x21C	/* u32 */
+#define BZ_CMD_LINE_PTR    0x228	/* u32 */
+#define BZ_INITRD_ADDR_MAX 0x22C	/* u32; highest byte the initrd may use */
+#define BZ_KERNEL_ALIGN    0x230	/* u32 */
+#define BZ_RELOCATABLE     0x234	/* u8 */
+#define BZ_XLOADFLAGS      0x236	/* u16 */
+#define BZ_CMDLINE_SIZE    0x238	/* u32; longest command line, sans NUL */
+#define BZ_PREF_ADDRESS    0x258	/* u64 */
+#define BZ_INIT_SIZE       0x260	/* u32; memory the kernel needs at load */
+#define BZ_HANDOVER_OFFSET 0x264	/* u32; the last field of protocol 2.12 */
+
+#define BZ_MIN_VERSION     0x020C	/* 2.12: xloadflags, the 64-bit entry */
+#define BZ_LOADED_HIGH     (1u << 0)	/* loadflags: kernel runs at 1 MiB+ */
+#define BZ_XLF_KERNEL_64   (1u << 0)	/* xloadflags: entry at +0x200 */
+#define BZ_XLF_ABOVE_4G    (1u << 1)	/* xloadflags: initrd etc. may be > 4G */
+#define BZ_LOADER_UNKNOWN  0xFF		/* type_of_loader: no assigned id */
+#define BZ_ENTRY64_OFFSET  0x200	/* boot.rst "64-bit Boot Protocol" */
+
+/* ---- boot_params (zero-page.rst) ------------------------------------- */
+
+#define BP_ACPI_RSDP_ADDR  0x070	/* u64; 0: the kernel searches itself */
+#define BP_EXT_RAMDISK_IMG 0x0C0	/* u32: bits 63:32 of ramdisk_image */
+#define BP_EXT_RAMDISK_SZ  0x0C4	/* u32 */
+#define BP_EXT_CMD_LINE    0x0C8	/* u32 */
+#define BP_E820_ENTRIES    0x1E8	/* u8 */
+#define BP_HDR_END         0x290	/* room for the setup header ends here */
+#define BP_E820_TABLE      0x2D0	/* struct bz_e820[128] */
+#define BP_SIZE            PAGE_SIZE
+
+#define E820_RAM           1
+#define E820_RESERVED      2
+
+/* One e820 entry as the BIOS call (INT 15h, AX=E820h) returns it. */
+struct bz_e820 {
+	uint64_t addr, size;
+	uint32_t type;
+} __attribute__((packed));
+_Static_assert(sizeof(struct bz_e820) == 20, "zero-page.rst e820_table entry");
+
+/* ---- where we put things --------------------------------------------- */
+
+#define BZ_STACK_TOP       0x10000ull
+#define BZ_BOOT_PARAMS     0x10000ull
+#define BZ_GDT             0x11000ull
+#define BZ_CMDLINE         0x20000ull
+#define BZ_CMDLINE_ROOM    0x10000ull	/* up to the page tables */
+#define BZ_TABLES          0x30000ull
+#define BZ_MAP_LIMIT       GIB(64)	/* mapped RAM; tables end at 0x72000 */
+#define BZ_LOW_RAM_END     0x9FC00ull	/* start of the EBDA */
+#define BZ_HIGH_RAM        MIB(1)
+#define BZ_MIN_RAM         SIZE_2M
+
+/* __BOOT_CS and __BOOT_DS (arch/x86/include/asm/segment.h). */
+#define BZ_BOOT_CS         0x10
+#define BZ_BOOT_DS         0x18
+
+/*
+ * GDT descriptors (SDM Vol. 3A 3.4.5, 5.2.1): base 0, limit 0xFFFFF, G=1,
+ * P=1, DPL=0, S=1.  Code: type 0xA (execute/read), L=1.  Data: type 0x2
+ * (read/write), D/B=1.  Selector 0x08 is a second code64 descriptor so the
+ * GDT also matches the loaders' default selectors (LOADER_GDT_CODE_SEL).
+ */
+#define GDT_CODE64 0x00AF9A000000FFFFull
+#define GDT_DATA   0x00CF92000000FFFFull
+
+/* What the loader needs from the setup header. */
+struct bz_hdr {
+	unsigned version;
+	uint64_t setup_len;	/* file offset of the protected-mode kernel */
+	uint64_t kernel_len;	/* bytes of it in the file */
+	uint64_t hdr_end;	/* end of the setup header, for the copy */
+	uint8_t loadflags, relocatable;
+	uint16_t xloadflags;
+	uint32_t initrd_addr_max, kernel_alignment, cmdline_size, init_size;
+	uint64_t pref_address;
+};
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+/* ---- checking the image ---------------------------------------------- */
+
+/* The signatures and the version: is this a bzImage we can boot at all? */
+static int bz_check_magic(const uint8_t *p, uint64_t size, char *why, size_t whylen)
+{
+	unsigned version;
+
+	if (size < BZ_VERSION + 2 || memcmp(p + BZ_HEADER, "HdrS", 4) != 0) {
+		loader_why(why, whylen, "no \"HdrS\" setup header at 0x202");
+		return -1;
+	}
+	if (get16(p + BZ_BOOT_FLAG) != 0xAA55) {
+		loader_why(why, whylen, "no 0xAA55 boot flag at 0x1fe");
+		return -1;
+	}
+	version = get16(p + BZ_VERSION);
+	if (version < BZ_MIN_VERSION) {
+		loader_why(why, whylen, "boot protocol %u.%02u is older than 2.12 "
+			   "(the first with the 64-bit entry)", version >> 8,
+			   version & 0xff);
+		return -1;
+	}
+	if (size < BZ_HANDOVER_OFFSET + 4 ||
+	    BZ_JUMP + 2 + p[BZ_JUMP + 1] < BZ_HANDOVER_OFFSET + 4) {
+		loader_why(why, whylen, "setup header is truncated (protocol 2.12 "
+			   "needs it up to 0x%x)", BZ_HANDOVER_OFFSET + 4);
+		return -1;
+	}
+	return 0;
+}
+
+/* The kernel's wishes: 64-bit entry, load address, alignment. */
+static int bz_check_kernel(const struct bz_hdr *h, char *why, size_t whylen)
+{
+	if (!(h->loadflags & BZ_LOADED_HIGH)) {
+		loader_why(why, whylen, "a zImage (loaded below 1 MiB), not a bzImage");
+		return -1;
+	}
+	if (!(h->xloadflags & BZ_XLF_KERNEL_64)) {
+		loader_why(why, whylen, "kernel has no 64-bit entry point "
+			   "(XLF_KERNEL_64 clear): a 32-bit kernel?");
+		return -1;
+	}
+	if (h->relocatable && (h->kernel_alignment < PAGE_SIZE ||
+			       (h->kernel_alignment & (h->kernel_alignment - 1)))) {
+		loader_why(why, whylen, "bad kernel_alignment 0x%x", h->kernel_alignment);
+		return -1;
+	}
+	if (!h->relocatable && h->pref_address < BZ_HIGH_RAM) {
+		loader_why(why, whylen, "kernel is not relocatable and its "
+			   "pref_address 0x%llx is below 1 MiB",
+			   (unsigned long long)h->pref_address);
+		return -1;
+	}
+	return 0;
+}
+
+static void bz_read_hdr(const uint8_t *p, uint64_t size, struct bz_hdr *h)
+{
+	unsigned sects = p[BZ_SETUP_SECTS] ? p[BZ_SETUP_SECTS] : 4;
+
+	h->version = get16(p + BZ_VERSION);
+	h->setup_len = (sects + 1) * 512ull;
+	h->kernel_len = size > h->setup_len ? size - h->setup_len : 0;
+	h->hdr_end = MIN((uint64_t)BZ_JUMP + 2 + p[BZ_JUMP + 1], (uint64_t)BP_HDR_END);
+	h->loadflags = p[BZ_LOADFLAGS];
+	h->relocatable = p[BZ_RELOCATABLE];
+	h->xloadflags = get16(p + BZ_XLOADFLAGS);
+	h->initrd_addr_max = get32(p + BZ_INITRD_ADDR_MAX);
+	h->kernel_alignment = get32(p + BZ_KERNEL_ALIGN);
+	h->cmdline_size = get32(p + BZ_CMDLINE_SIZE);
+	h->init_size = get32(p + BZ_INIT_SIZE);
+	h->pref_address = get64(p + BZ_PREF_ADDRESS);
+}
+
+static int bz_parse(const void *img, uint64_t size, struct bz_hdr *h,
+		    char *why, size_t whylen)
+{
+	const uint8_t *p = img;
+	uint64_t syssize;
+
+	if (bz_check_magic(p, size, why, whylen))
+		return -1;
+	bz_read_hdr(p, size, h);
+	if (h->kernel_len == 0) {
+		loader_why(why, whylen, "file ends inside the setup code (%u setup "
+			   "sectors)", (unsigned)(h->setup_len / 512 - 1));
+		return -1;
+	}
+	syssize = (uint64_t)get32(p + BZ_SYSSIZE) * 16;
+	if (syssize > h->kernel_len) {
+		loader_why(why, whylen, "file is truncated: the header promises 0x%llx "
+			   "bytes of kernel after the setup code, the file has 0x%llx",
+			   (unsigned long long)syssize, (unsigned long long)h->kernel_len);
+		return -1;
+	}
+	return bz_check_kernel(h, why, whylen);
+}
+
+int loader_bzimage_probe(const void *img, uint64_t size, char *why, size_t whylen)
+{
+	struct bz_hdr h;
+
+	return bz_parse(img, size, &h, why, whylen);
+}
+
+/* ---- placing the kernel and the initrd -------------------------------- */
+
+/* Bytes the kernel occupies from its load address while it starts. */
+static uint64_t bz_kernel_span(const struct bz_hdr *h)
+{
+	return ALIGN_UP(MAX((uint64_t)h->init_size, h->kernel_len), PAGE_SIZE);
+}
+
+static bool bz_fits(uint64_t at, uint64_t len, uint64_t ram)
+{
+	return at <= ram && len <= ram - at;
+}
+
+/*
+ * pref_address when the kernel fits there; a relocatable kernel that does
+ * not goes to the lowest kernel_alignment boundary at or above 1 MiB.
+ */
+static int bz_place_kernel(const struct bz_hdr *h, uint64_t ram, uint64_t *load,
+			   char *why, size_t whylen)
+{
+	uint64_t span = bz_kernel_span(h);
+	uint64_t at = h->pref_address;
+
+	if (h->relocatable && (at < BZ_HIGH_RAM || !IS_ALIGNED(at, h->kernel_alignment) ||
+			       !bz_fits(at, span, ram)))
+		at = ALIGN_UP(BZ_HIGH_RAM, h->kernel_alignment);
+	if (!bz_fits(at, span, ram)) {
+		loader_why(why, whylen, "kernel needs 0x%llx bytes (init_size) from "
+			   "0x%llx, guest RAM is 0x%llx bytes",
+			   (unsigned long long)span, (unsigned long long)at,
+			   (unsigned long long)ram);
+		return -1;
+	}
+	*load = at;
+	return 0;
+}
+
+/*
+ * As high as possible: below the end of RAM and, unless the kernel takes
+ * it above 4 GiB, at or below initrd_addr_max; never inside the kernel's
+ * init_size.
+ */
+static int bz_place_initrd(const struct bz_hdr *h, uint64_t len, uint64_t ram,
+			   uint64_t kernel_end, uint64_t *at,
+			   char *why, size_t whylen)
+{
+	uint64_t top = ram;
+
+	if (!(h->xloadflags & BZ_XLF_ABOVE_4G))
+		top = MIN(top, (uint64_t)h->initrd_addr_max + 1);
+	if (len > top || ALIGN_DOWN(top - len, PAGE_SIZE) < kernel_end) {
+		loader_why(why, whylen, "initrd (0x%llx bytes) does not fit between "
+			   "the kernel's end 0x%llx and 0x%llx",
+			   (unsigned long long)len, (unsigned long long)kernel_end,
+			   (unsigned long long)top);
+		return -1;
+	}
+	*at = ALIGN_DOWN(top - len, PAGE_SIZE);
+	return 0;
+}
+
+/* ---- writing guest memory ---------------------------------------------- */
+
+/* A sequence of writes that remembers whether any failed. */
+struct bz_writer {
+	const struct guest_mem *mem;
+	bool failed;
+};
+
+static void bz_put(struct bz_writer *w, uint64_t gpa, const void *src, uint64_t len)
+{
+	if (!w->failed && w->mem->write(w->mem->ctx, gpa, src, len) < 0)
+		w->failed = true;
+}
+
+static void bz_put8(struct bz_writer *w, uint64_t gpa, uint8_t v)
+{
+	bz_put(w, gpa, &v, sizeof(v));
+}
+
+static void bz_put32(struct bz_writer *w, uint64_t gpa, uint32_t v)
+{
+	bz_put(w, gpa, &v, sizeof(v));
+}
+
+static void bz_put_e820(struct bz_writer *w, uint64_t ram)
+{
+	const struct bz_e820 map[3] = {
+		{ 0, BZ_LOW_RAM_END, E820_RAM },
+		{ BZ_LOW_RAM_END, BZ_HIGH_RAM - BZ_LOW_RAM_END, E820_RESERVED },
+		{ BZ_HIGH_RAM, ram - BZ_HIGH_RAM, E820_RAM },
+	};
+
+	bz_put(w, BZ_BOOT_PARAMS + BP_E820_TABLE, map, sizeof(map));
+	bz_put8(w, BZ_BOOT_PARAMS + BP_E820_ENTRIES, (uint8_t)ARRAY_SIZE(map));
+}
+
+/* The initrd's gpa and size, split over the header and the ext_ fields. */
+static void bz_put_initrd(struct bz_writer *w, uint64_t at, uint64_t len)
+{
+	bz_put32(w, BZ_BOOT_PARAMS + BZ_RAMDISK_IMAGE, (uint32_t)at);
+	bz_put32(w, BZ_BOOT_PARAMS + BZ_RAMDISK_SIZE, (uint32_t)len);
+	bz_put32(w, BZ_BOOT_PARAMS + BP_EXT_RAMDISK_IMG, (uint32_t)(at >> 32));
+	bz_put32(w, BZ_BOOT_PARAMS + BP_EXT_RAMDISK_SZ, (uint32_t)(len >> 32));
+}
+
+/*
+ * boot.rst "64-bit Boot Protocol": a zeroed boot_params, the setup header
+ * copied in from the image, then the fields a boot loader owns.
+ */
+static void bz_put_boot_params(struct bz_writer *w, const uint8_t *img,
+			       const struct bz_hdr *h, uint64_t ram,
+			       uint64_t initrd, uint64_t initrd_len)
+{
+	if (!w->failed && w->mem->zero(w->mem->ctx, BZ_BOOT_PARAMS, BP_SIZE) < 0)
+		w->failed = true;
+	bz_put(w, BZ_BOOT_PARAMS + BZ_SETUP_SECTS, img + BZ_SETUP_SECTS,
+	       h->hdr_end - BZ_SETUP_SECTS);
+	bz_put8(w, BZ_BOOT_PARAMS + BZ_TYPE_OF_LOADER, BZ_LOADER_UNKNOWN);
+	bz_put32(w, BZ_BOOT_PARAMS + BZ_CMD_LINE_PTR, (uint32_t)BZ_CMDLINE);
+	bz_put32(w, BZ_BOOT_PARAMS + BP_EXT_CMD_LINE, 0);
+	bz_put_initrd(w, initrd, initrd_len);
+	bz_put_e820(w, ram);
+}
+
+static void bz_put_gdt(struct bz_writer *w)
+{
+	const uint64_t gdt[4] = { 0, GDT_CODE64, GDT_CODE64, GDT_DATA };
+
+	bz_put(w, BZ_GDT, gdt, sizeof(gdt));
+}
+
+static int bz_check_cmdline(const struct bz_hdr *h, const char *cmdline,
+			    char *why, size_t whylen)
+{
+	uint64_t len = strlen(cmdline);
+
+	if (len > h->cmdline_size || len >= BZ_CMDLINE_ROOM) {
+		loader_why(why, whylen, "command line is %llu bytes, the kernel "
+			   "takes at most %u", (unsigned long long)len, h->cmdline_size);
+		return -1;
+	}
+	return 0;
+}
+
+/* Where everything goes; filled before anything is written. */
+struct bz_layout {
+	uint64_t load, ram, mapped;
+	uint64_t initrd, initrd_len;
+	const void *initrd_data;
+};
+
+static int bz_plan(const struct bz_hdr *h, const char *cmdline,
+		   const struct loader_module *mods, int nmods, uint64_t ram,
+		   struct bz_layout *l, char *why, size_t whylen)
+{
+	*l = (struct bz_layout){ .ram = ram, .mapped = MIN(ram, BZ_MAP_LIMIT) };
+	if (ram < BZ_MIN_RAM) {
+		loader_why(why, whylen, "guest RAM is below 2 MiB");
+		return -1;
+	}
+	if (bz_check_cmdline(h, cmdline, why, whylen) ||
+	    bz_place_kernel(h, ram, &l->load, why, whylen))
+		return -1;
+	if (nmods > 0 && mods[0].size > 0) {
+		l->initrd_len = mods[0].size;
+		l->initrd_data = mods[0].data;
+		return bz_place_initrd(h, l->initrd_len, ram,
+				       l->load + bz_kernel_span(h), &l->initrd,
+				       why, whylen);
+	}
+	return 0;
+}
+
+static int bz_write(const uint8_t *img, const struct bz_hdr *h, const char *cmdline,
+		    const struct bz_layout *l, const struct guest_mem *mem)
+{
+	struct bz_writer w = { mem, false };
+
+	bz_put(&w, l->load, img + h->setup_len, h->kernel_len);
+	if (l->initrd_len)
+		bz_put(&w, l->initrd, l->initrd_data, l->initrd_len);
+	bz_put(&w, BZ_CMDLINE, cmdline, strlen(cmdline) + 1);
+	bz_put_boot_params(&w, img, h, l->ram, l->initrd, l->initrd_len);
+	bz_put_gdt(&w);
+	if (!w.failed && loader_identity_map(mem, BZ_TABLES, l->mapped) < 0)
+		w.failed = true;
+	return w.failed ? -1 : 0;
+}
+
+int loader_bzimage_load(const void *img, uint64_t size, const char *cmdline,
+			const struct loader_module *mods, int nmods,
+			const struct guest_mem *mem, struct boot_state *out,
+			char *why, size_t whylen)
+{
+	struct bz_hdr h;
+	struct bz_layout l;
+
+	cmdline = cmdline ? cmdline : "";
+	if (bz_parse(img, size, &h, why, whylen) ||
+	    bz_plan(&h, cmdline, mods, nmods, mem->size, &l, why, whylen))
+		return -1;
+	if (bz_write(img, &h, cmdline, &l, mem)) {
+		loader_why(why, whylen, "guest memory write failed");
+		return -1;
+	}
+	if (nmods > 1)
+		log_printf("hv: loader: bzimage: the first module is the initrd; "
+			   "ignoring %d more\n", nmods - 1);
+	*out = (struct boot_state){
+		.mode = BOOT_LONG64, .rip = l.load + BZ_ENTRY64_OFFSET,
+		.rsp = BZ_STACK_TOP, .rsi = BZ_BOOT_PARAMS, .cr3 = BZ_TABLES,
+		.gdt_base = BZ_GDT, .gdt_limit = 4 * 8 - 1,
+		.cs_sel = BZ_BOOT_CS, .ds_sel = BZ_BOOT_DS,
+	};
+	return 0;
+}

@@ -1,0 +1,114 @@
+/*
+ * CPUID exits.  The host's answers pass through except for what a guest
+ * must not see: VMX and SMX (the guest runs without them), features the
+ * hypervisor does not virtualise (MONITOR/MWAIT, the local APIC and
+ * x2APIC, TSC-deadline, performance monitoring, SGX...), and the
+ * topology that describes the host.  The hypervisor bit is set and leaf
+ * 0x40000000 carries our signature.
+ */
+#include "vmm/vcpu/exit.h"
+#include "vmm/vmx/vmx.h"
+#include "arch/x86_64/cpu.h"
+#include "hv/hypercall.h"
+#include "hv/string.h"
+
+/* CPUID.1:ECX */
+#define ECX_MONITOR   (1u << 3)
+#define ECX_DS_CPL    (1u << 4)
+#define ECX_VMX       (1u << 5)
+#define ECX_SMX       (1u << 6)
+#define ECX_EST       (1u << 7)
+#define ECX_TM2       (1u << 8)
+#define ECX_PDCM      (1u << 15)
+#define ECX_X2APIC    (1u << 21)
+#define ECX_TSC_DEADLINE (1u << 24)
+#define ECX_OSXSAVE   (1u << 27)
+#define ECX_HYPERVISOR (1u << 31)
+/* CPUID.1:EDX */
+#define EDX_MCE       (1u << 7)
+#define EDX_APIC      (1u << 9)
+#define EDX_MCA       (1u << 14)
+#define EDX_ACPI      (1u << 22)
+#define EDX_TM        (1u << 29)
+#define EDX_PBE       (1u << 31)
+/* CPUID.7.0:EBX / ECX */
+#define EBX7_SGX      (1u << 2)
+#define ECX7_SGX_LC   (1u << 30)
+#define ECX7_WAITPKG  (1u << 5)
+#define ECX7_OSPKE    (1u << 4)
+#define CR4_PKE       (1ull << 22)
+
+#define HV_LEAF_BASE  0x40000000u
+
+static void leaf_1(struct cpuid_regs *r, const struct vcpu *v)
+{
+	r->ecx &= ~(ECX_MONITOR | ECX_DS_CPL | ECX_VMX | ECX_SMX | ECX_EST | ECX_TM2 | ECX_PDCM);
+	r->ecx |= ECX_X2APIC | ECX_TSC_DEADLINE;   /* the virtual local APIC has both */
+	/* OSXSAVE mirrors the guest's CR4, not the host's (SDM CPUID leaf 1) */
+	r->ecx &= ~ECX_OSXSAVE;
+	if (vmcs_readl(VMCS_GUEST_CR4) & CR4_OSXSAVE)
+		r->ecx |= ECX_OSXSAVE;
+	r->ecx |= ECX_HYPERVISOR;
+	/* machine checks belong to the host: the guest sees no MCE/MCA banks */
+	r->edx &= ~(EDX_MCE | EDX_MCA | EDX_ACPI | EDX_TM | EDX_PBE);
+	r->edx |= EDX_APIC;
+	/* one logical processor, APIC id = partition id */
+	r->ebx = (r->ebx & 0x0000ffffu) | (1u << 16) | ((uint32_t)v->part->id << 24);
+}
+
+static void leaf_hypervisor(uint32_t leaf, struct cpuid_regs *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (leaf == HV_LEAF_BASE) {
+		r->eax = HV_LEAF_BASE;
+		memcpy(&r->ebx, HV_CPUID_SIGNATURE, 4);
+		memcpy(&r->ecx, HV_CPUID_SIGNATURE + 4, 4);
+		memcpy(&r->edx, HV_CPUID_SIGNATURE + 8, 4);
+	}
+}
+
+enum exit_result exit_cpuid(struct vcpu *v, uint64_t qual)
+{
+	uint32_t leaf = (uint32_t)v->regs.rax, sub = (uint32_t)v->regs.rcx;
+	struct cpuid_regs r;
+
+	if ((leaf & 0xf0000000u) == HV_LEAF_BASE) {
+		leaf_hypervisor(leaf, &r);
+	} else {
+		r = cpuid(leaf, sub);
+		switch (leaf) {
+		case 1:
+			leaf_1(&r, v);
+			break;
+		case 4:
+			r.eax &= 0x3ff;            /* one core, one thread per cache */
+			break;
+		case 5:
+		case 6:
+		case 0xa:                          /* MONITOR, power, perfmon: hidden */
+			memset(&r, 0, sizeof(r));
+			break;
+		case 7:
+			if (sub == 0) {
+				r.ebx &= ~EBX7_SGX;
+				r.ecx &= ~(ECX7_SGX_LC | ECX7_WAITPKG | ECX7_OSPKE);
+				if (vmcs_readl(VMCS_GUEST_CR4) & CR4_PKE)
+					r.ecx |= ECX7_OSPKE;
+			}
+			break;
+		case 0xb:
+		case 0x1f:                         /* topology: one thread */
+			r.eax = 0;
+			r.ebx = sub == 0 ? 1 : 0;
+			r.ecx = sub == 0 ? (1u << 8) | sub : sub;
+			r.edx = (uint32_t)v->part->id;
+			break;
+		}
+	}
+	v->regs.rax = r.eax;
+	v->regs.rbx = r.ebx;
+	v->regs.rcx = r.ecx;
+	v->regs.rdx = r.edx;
+	vcpu_skip_instruction(v);
+	return EXIT_HANDLED;
+}

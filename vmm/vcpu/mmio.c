@@ -1,0 +1,95 @@
+/*
+ * MMIO emulation: an EPT violation on a device page (the local APIC's)
+ * is emulated by fetching the faulting instruction through the guest's
+ * own page tables, decoding it, and doing its register side here.
+ * Only the few instruction forms guests use on device registers are
+ * decoded (vmm/decode.c); anything else stops the guest with its opcode.
+ */
+#include "vmm/vcpu/mmio.h"
+#include "vmm/vmx/vmx.h"
+#include "vmm/emul/decode.h"
+#include "vmm/emul/gwalk.h"
+#include "arch/x86_64/cpu.h"
+#include "hv/string.h"
+
+#define AR_L (1u << 13)
+#define AR_D (1u << 14)
+
+static int read_gpa(void *ctx, gpa_t gpa, void *dst, size_t len)
+{
+	return guest_read(ctx, gpa.v, dst, len) ? 0 : -1;
+}
+
+static int fetch(struct vcpu *v, uint8_t *buf, size_t *len)
+{
+	struct gwalk_state st = {
+		.cr0 = vmcs_readl(VMCS_GUEST_CR0), .cr3 = vmcs_readl(VMCS_GUEST_CR3),
+		.cr4 = vmcs_readl(VMCS_GUEST_CR4), .efer = vmcs_read64(VMCS_GUEST_IA32_EFER),
+	};
+	uint64_t rip = vmcs_readl(VMCS_GUEST_CS_BASE) + vmcs_readl(VMCS_GUEST_RIP);
+
+	/* the instruction may end before an unmapped page: try shorter reads */
+	for (size_t n = 15; n > 0; n--) {
+		if (gwalk_read(&st, rip, buf, n, read_gpa, v->part) == 0) {
+			*len = n;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void regs_out(struct vcpu *v, uint64_t r[16])
+{
+	const struct guest_regs *g = &v->regs;
+	uint64_t tmp[16] = { g->rax, g->rcx, g->rdx, g->rbx, vmcs_readl(VMCS_GUEST_RSP), g->rbp,
+			     g->rsi, g->rdi, g->r8, g->r9, g->r10, g->r11, g->r12, g->r13, g->r14, g->r15 };
+	memcpy(r, tmp, sizeof(tmp));
+}
+
+static void regs_in(struct vcpu *v, const uint64_t r[16])
+{
+	struct guest_regs *g = &v->regs;
+
+	g->rax = r[0]; g->rcx = r[1]; g->rdx = r[2]; g->rbx = r[3];
+	vmcs_writel(VMCS_GUEST_RSP, r[4]);
+	g->rbp = r[5]; g->rsi = r[6]; g->rdi = r[7]; g->r8 = r[8]; g->r9 = r[9];
+	g->r10 = r[10]; g->r11 = r[11]; g->r12 = r[12]; g->r13 = r[13]; g->r14 = r[14]; g->r15 = r[15];
+}
+
+enum exit_result mmio_emulate(struct vcpu *v, uint64_t gpa, const struct mmio_device *dev)
+{
+	uint8_t insn[15];
+	size_t n;
+	struct decoded d;
+	uint64_t regs[16];
+	uint32_t ar = vmcs_read32(VMCS_GUEST_CS_AR);
+
+	if (fetch(v, insn, &n) != 0) {
+		guest_end(v, "killed", "MMIO at gpa 0x%llx: cannot fetch the instruction", (unsigned long long)gpa);
+		return EXIT_GUEST_ENDED;
+	}
+	int err = decode_insn(insn, n, ar & AR_L, ar & AR_D, &d);
+	if (err) {
+		guest_end(v, "killed", "MMIO at gpa 0x%llx: unsupported instruction 0x%x (%s)",
+			  (unsigned long long)gpa, d.opcode, decode_strerror(err));
+		return EXIT_GUEST_ENDED;
+	}
+	regs_out(v, regs);
+	uint64_t off = gpa - dev->base;
+	if (d.kind == DEC_READ || d.kind == DEC_XCHG) {
+		uint64_t old = dev->read(v, off, d.size);
+		if (d.kind == DEC_XCHG)
+			dev->write(v, off, d.size, decode_reg_read(regs, &d));
+		decode_reg_write(regs, &d, old);
+	} else if (d.kind == DEC_WRITE) {
+		dev->write(v, off, d.size, decode_reg_read(regs, &d));
+	} else {
+		uint64_t cur = dev->read(v, off, d.size), src = decode_reg_read(regs, &d);
+		uint64_t res = d.kind == DEC_OR ? cur | src : cur & src;
+		dev->write(v, off, d.size, res);
+		vmcs_writel(VMCS_GUEST_RFLAGS, decode_logic_flags(vmcs_readl(VMCS_GUEST_RFLAGS), &d, res));
+	}
+	regs_in(v, regs);
+	vmcs_writel(VMCS_GUEST_RIP, vmcs_readl(VMCS_GUEST_RIP) + d.length);
+	return EXIT_HANDLED;
+}

@@ -1,0 +1,218 @@
+/*
+ * MSR exits.  The MSR bitmap (SDM 25.6.9) makes every MSR exit except a
+ * few the guest may own outright because its CPU is its own (the
+ * SYSCALL MSRs, KERNEL_GS_BASE, TSC_AUX).  The handlers below give the
+ * MSRs a guest needs a virtual value; any other MSR raises #GP, as it
+ * would on a CPU without it.
+ */
+#include "vmm/vcpu/exit.h"
+#include "vmm/vmx/vmx.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
+#include "hv/string.h"
+#include "hv/log.h"
+
+#define VEC_GP 13
+#define MSR_IA32_TSC          0x10
+#define MSR_IA32_MISC_ENABLE  0x1a0
+#define MSR_IA32_BIOS_SIGN_ID 0x8b     /* microcode revision */
+#define MSR_IA32_TSC_ADJUST   0x3b     /* CPUID.7.0:EBX[1] */
+#define MSR_IA32_MTRRCAP      0xfe
+#define MSR_IA32_MTRR_DEF_TYPE 0x2ff
+#define MSR_IA32_TSC_AUX      0xc0000103
+#define MSR_IA32_XSS          0xda0      /* CPUID.(EAX=0DH,ECX=1):EAX[3] */
+#define FC_LOCKED             1ull
+#define EFER_WRITABLE         (EFER_SCE | EFER_LME | EFER_NXE)
+
+static const uint32_t passthrough[] = {
+	MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR, MSR_IA32_FMASK,
+	MSR_IA32_KERNEL_GS_BASE, MSR_IA32_TSC_AUX,
+};
+
+/* Supervisor xstate: the guest's own when the CPU has XSAVES, else #GP. */
+static bool has_xsaves(void)
+{
+	return cpuid(0, 0).eax >= 0xd && (cpuid(0xd, 1).eax & (1u << 3));
+}
+
+static void bitmap_clear(uint8_t *bm, uint32_t msr)
+{
+	unsigned base = msr >= 0xc0000000u ? 1024 : 0;
+	uint32_t idx = msr & 0x1fff;
+
+	bm[base + idx / 8] &= ~(1u << (idx % 8));          /* reads */
+	bm[base + 2048 + idx / 8] &= ~(1u << (idx % 8));   /* writes */
+}
+
+void msr_bitmap_init(hpa_t page)
+{
+	uint8_t *bm = phys_to_virt(page);
+
+	memset(bm, 0xff, PAGE_SIZE);
+	for (size_t i = 0; i < ARRAY_SIZE(passthrough); i++)
+		bitmap_clear(bm, passthrough[i]);
+	if (has_xsaves())
+		bitmap_clear(bm, MSR_IA32_XSS);
+}
+
+static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	if (vlapic_owns_msr(msr))
+		return vlapic_msr_read(&v->part->platform.lapic, msr, val) == 0;
+	switch (msr) {
+	case MSR_IA32_TSC:
+		*val = rdtsc();
+		return true;
+	case MSR_IA32_FEATURE_CONTROL:
+		*val = FC_LOCKED;                  /* locked with VMX off */
+		return true;
+	case MSR_IA32_MISC_ENABLE:
+		*val = 1;                          /* fast strings */
+		return true;
+	case MSR_IA32_MTRRCAP:
+	case MSR_IA32_MTRR_DEF_TYPE:
+		*val = 0;                          /* no MTRRs: EPT sets memory types */
+		return true;
+	case MSR_IA32_BIOS_SIGN_ID:
+	case MSR_IA32_TSC_ADJUST:                  /* the guest's TSC is the host's */
+		*val = 0;                          /* no microcode revision to report */
+		return true;
+	case MSR_IA32_SYSENTER_CS:
+		*val = vmcs_read32(VMCS_GUEST_IA32_SYSENTER_CS);
+		return true;
+	case MSR_IA32_SYSENTER_ESP:
+		*val = vmcs_readl(VMCS_GUEST_IA32_SYSENTER_ESP);
+		return true;
+	case MSR_IA32_SYSENTER_EIP:
+		*val = vmcs_readl(VMCS_GUEST_IA32_SYSENTER_EIP);
+		return true;
+	case MSR_IA32_PAT:
+		*val = vmcs_read64(VMCS_GUEST_IA32_PAT);
+		return true;
+	case MSR_IA32_EFER:
+		*val = vmcs_read64(VMCS_GUEST_IA32_EFER);
+		return true;
+	case MSR_IA32_FS_BASE:
+		*val = vmcs_readl(VMCS_GUEST_FS_BASE);
+		return true;
+	case MSR_IA32_GS_BASE:
+		*val = vmcs_readl(VMCS_GUEST_GS_BASE);
+		return true;
+	}
+	return false;
+}
+
+static bool pat_valid(uint64_t pat)
+{
+	for (int i = 0; i < 8; i++) {
+		uint8_t t = (pat >> (8 * i)) & 0xff;
+		if (t == 2 || t == 3 || t > 7)
+			return false;
+	}
+	return true;
+}
+
+static bool canonical(uint64_t a)
+{
+	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	if (vlapic_owns_msr(msr)) {
+		platform_touch(&v->part->platform);
+		return vlapic_msr_write(&v->part->platform.lapic, msr, val) == 0;
+	}
+	switch (msr) {
+	case MSR_IA32_TSC:
+	case MSR_IA32_MISC_ENABLE:
+	case MSR_IA32_BIOS_SIGN_ID:                /* written before CPUID to read the revision */
+	case MSR_IA32_TSC_ADJUST:
+		return true;                       /* accepted, no effect */
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write32(VMCS_GUEST_IA32_SYSENTER_CS, val);
+		return true;
+	case MSR_IA32_SYSENTER_ESP:
+		if (!canonical(val))
+			return false;
+		vmcs_writel(VMCS_GUEST_IA32_SYSENTER_ESP, val);
+		return true;
+	case MSR_IA32_SYSENTER_EIP:
+		if (!canonical(val))
+			return false;
+		vmcs_writel(VMCS_GUEST_IA32_SYSENTER_EIP, val);
+		return true;
+	case MSR_IA32_PAT:
+		if (!pat_valid(val))
+			return false;
+		vmcs_write64(VMCS_GUEST_IA32_PAT, val);
+		return true;
+	case MSR_IA32_EFER: {
+		uint64_t cur = vmcs_read64(VMCS_GUEST_IA32_EFER);
+		if (val & ~(EFER_WRITABLE | EFER_LMA))
+			return false;
+		/* LME cannot change while paging is on (SDM 10.8.5) */
+		if (((val ^ cur) & EFER_LME) && (vmcs_readl(VMCS_CR0_READ_SHADOW) & CR0_PG))
+			return false;
+		vmcs_write64(VMCS_GUEST_IA32_EFER, (val & EFER_WRITABLE) | (cur & EFER_LMA));
+		return true;
+	}
+	case MSR_IA32_FS_BASE:
+		if (!canonical(val))
+			return false;
+		vmcs_writel(VMCS_GUEST_FS_BASE, val);
+		return true;
+	case MSR_IA32_GS_BASE:
+		if (!canonical(val))
+			return false;
+		vmcs_writel(VMCS_GUEST_GS_BASE, val);
+		return true;
+	}
+	return false;
+}
+
+#define UNEMULATED_MSR_LOG_MAX 16
+
+/* An MSR access that raises #GP: logged once per MSR (the first few). */
+static void log_unemulated(struct vcpu *v, uint32_t msr, bool write)
+{
+	struct partition *p = v->part;
+
+	for (unsigned i = 0; i < p->nlogged_msrs; i++)
+		if (p->logged_msrs[i] == msr)
+			return;
+	if (p->nlogged_msrs >= UNEMULATED_MSR_LOG_MAX)
+		return;
+	p->logged_msrs[p->nlogged_msrs++] = msr;
+	log_printf("hv: guest %s: MSR 0x%x (%s) not emulated or value refused: #GP%s\n", p->name, msr,
+		   write ? "wrmsr" : "rdmsr",
+		   p->nlogged_msrs == UNEMULATED_MSR_LOG_MAX ? "; further MSRs not logged" : "");
+}
+
+enum exit_result exit_rdmsr(struct vcpu *v, uint64_t qual)
+{
+	uint64_t val;
+
+	if (!msr_read(v, (uint32_t)v->regs.rcx, &val)) {
+		log_unemulated(v, (uint32_t)v->regs.rcx, false);
+		vcpu_inject_exception(v, VEC_GP, true, 0);
+		return EXIT_HANDLED;
+	}
+	v->regs.rax = (uint32_t)val;
+	v->regs.rdx = val >> 32;
+	vcpu_skip_instruction(v);
+	return EXIT_HANDLED;
+}
+
+enum exit_result exit_wrmsr(struct vcpu *v, uint64_t qual)
+{
+	uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+
+	if (!msr_write(v, (uint32_t)v->regs.rcx, val)) {
+		log_unemulated(v, (uint32_t)v->regs.rcx, true);
+		vcpu_inject_exception(v, VEC_GP, true, 0);
+		return EXIT_HANDLED;
+	}
+	vcpu_skip_instruction(v);
+	return EXIT_HANDLED;
+}
