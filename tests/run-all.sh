@@ -4,7 +4,9 @@
 #   1. build the kernel, the guests and the unit-test binaries; each build
 #      prints PASS/FAIL "build: <what>" (a failure shows the end of its log,
 #      and the run goes on with whatever did build)
-#   2. run the unit tests (tests/run-unit.sh)
+#   2. check the layering: no include circle between the hypervisor's
+#      modules (tools/include-cycles.py), then run the unit tests
+#      (tests/run-unit.sh)
 #   3. boot every tests/boot/cases/*.case (tests/boot/harness.sh), JOBS at a
 #      time (default 2), printing each case's lines together, in name order
 #   4. end with the line "N passed, N failed", counting every PASS/FAIL line
@@ -108,6 +110,18 @@ unit_tests() {
 	return 0
 }
 
+# ---- layering ---------------------------------------------------------------
+include_cycles() {
+	local out
+	if out=$(tools/include-cycles.py 2>&1); then
+		echo "PASS check: include-cycles ($out)"
+	else
+		echo "FAIL check: include-cycles"
+		printf '%s\n' "$out" | sed 's/^/    /'
+	fi
+}
+
+[ "${BOOT_ONLY:-0}" = 1 ] || include_cycles | say
 [ "${BOOT_ONLY:-0}" = 1 ] || unit_tests | say
 [ $interrupted = 1 ] && finish
 

@@ -1,6 +1,6 @@
 /* Console focus: routing COM1 input to one guest (see focus.h). */
 #include "vmm/focus.h"
-#include "vmm/vcpu/vcpu.h"
+#include "vmm/partition.h"
 #include "drivers/serial.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/spinlock.h"
@@ -41,7 +41,7 @@ static void deliver(int c)
 		else if (c == 'n')
 			switch_to((focus + 1) % nparts);
 		else if (c == CTRL_A && p->state == GUEST_RUNNING)
-			vuart_rx_push(&p->uart, CTRL_A);
+			vuart_rx_push(&p->platform.uart, CTRL_A);
 		return;
 	}
 	if (c == CTRL_A) {
@@ -49,7 +49,7 @@ static void deliver(int c)
 		return;
 	}
 	if (p->state == GUEST_RUNNING) {
-		vuart_rx_push(&p->uart, (uint8_t)c);
+		vuart_rx_push(&p->platform.uart, (uint8_t)c);
 		p->console_input_pending = true;
 		platform_touch(&p->platform);
 	}

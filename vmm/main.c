@@ -20,6 +20,8 @@
 #include "pmm/kpage.h"
 #include "vmm/vmx/vmx_caps.h"
 #include "vmm/partition.h"
+#include "vmm/focus.h"
+#include "vmm/vcpu/run.h"
 #include "hv/log.h"
 #include "hv/string.h"
 
@@ -31,8 +33,7 @@ static struct acpi_info acpi;
 static struct kpage_boot mem;
 
 extern uint64_t boot_tsc;
-extern bool hv_debug, hv_nozero;
-uint64_t hv_start_tsc;   /* TSC at the multiboot2 entry */
+uint64_t hv_start_tsc;   /* TSC at the multiboot2 entry (vmm/vcpu/run.h) */
 
 static void parse_boot_info(uint32_t magic, uint32_t info_phys)
 {
@@ -61,9 +62,7 @@ static void setup_memory(uint32_t info_phys)
 	kpage_setup(raw, mb2.nmmap, rsv, nrsv, &mem);
 	paging_init(mem.ram, mem.nram, mem.table_pool, mem.table_pool_pages);
 	kpage_set_debug(opts.debug);
-	hv_debug = opts.debug;
-	hv_nozero = opts.nozero;
-	if (hv_nozero)
+	if (opts.nozero)
 		log_printf("hv: warning: nozero: guest memory is NOT zeroed (benchmarks only; guests can see stale data)\n");
 	log_printf("hv: memory: %llu MiB usable, %llu MiB free\n",
 		   (unsigned long long)(mem.usable_bytes >> 20),
@@ -131,6 +130,52 @@ static void start_cpus(void)
 	log_printf("hv: cpus: %u online\n", cpus_online);
 }
 
+/* Wake-ups come from CPUs whose guest ended (VEC_IPI_WAKE). */
+static void wait_for_guests(const struct partition *parts, int n)
+{
+	for (;;) {
+		bool running = false;
+		for (int i = 0; i < n; i++)
+			running |= parts[i].state != GUEST_ENDED;
+		if (!running)
+			return;
+		asm volatile("sti; hlt; cli" ::: "memory");
+	}
+}
+
+static bool all_power_off(const struct partition *parts, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (parts[i].cfg->on_exit != ON_EXIT_POWEROFF)
+			return false;
+	return true;
+}
+
+/* Start each partition's vCPU on its CPU (this one's last) and wait for all. */
+static void run_partitions(void)
+{
+	struct partition *parts, *on_bsp = NULL;
+	int n = partitions_create(&mb2, &opts, &parts);
+
+	if (!n)
+		return;
+	focus_init(parts, n);
+	for (int i = 0; i < n; i++) {
+		if (parts[i].cpu == 0)
+			on_bsp = &parts[i];
+		else if (!smp_run_on(parts[i].cpu, vcpu_thread, &parts[i]))
+			guest_refuse(&parts[i], "cpu is not available");
+	}
+	if (on_bsp)
+		vcpu_thread(on_bsp);
+	wait_for_guests(parts, n);
+	if (!all_power_off(parts, n)) {
+		log_printf("hv: every guest has ended; idle (on_exit = idle)\n");
+		halt_forever();
+	}
+	log_printf("hv: every guest has ended\n");
+}
+
 void hv_main(uint32_t magic, uint32_t info_phys)
 {
 	/* per-CPU data first: the log needs cpu_index() */
@@ -156,6 +201,6 @@ void hv_main(uint32_t magic, uint32_t info_phys)
 	vmx_caps_probe();
 
 	if (vmx_caps.usable)
-		partitions_run(&mb2);
+		run_partitions();
 	power_off();
 }

@@ -1,25 +1,15 @@
 /*
- * Partitions: the config module is validated as a whole, then every
- * valid guest gets a contiguous slice of host memory and runs on its
- * own CPU.  A partition's slice is laid out as
- *
- *   base                       base + ram_size          base + total_size
- *   |  guest RAM (gpa 0 ...)   |  EPT table pool (quota) |
- *
- * so guest frames and the frames of its EPT tables both come from the
- * partition's own memory: one guest can never exhaust another's.
+ * Making partitions: the config module is validated as a whole, then
+ * every valid guest gets a contiguous slice of host memory (laid out as
+ * partition.h shows) and its EPT, ready to run on its own CPU.
  */
 #include "vmm/partition.h"
-#include "vmm/vcpu/vcpu.h"
-#include "vmm/vcpu/run.h"
 #include "vmm/config.h"
-#include "vmm/focus.h"
 #include "vmm/vmx/vmx_caps.h"
+#include "drivers/cmdline.h"
 #include "drivers/mb2.h"
-#include "drivers/power.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
-#include "arch/x86_64/smp.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
 #include "pmm/kpage.h"
@@ -54,35 +44,17 @@ static int find_config(const struct mb2_info *mb2)
 	return -1;
 }
 
-/* Table pages a partition may need at most: every 2 MiB mapped with 4 KiB leaves. */
-static uint64_t pool_pages(uint64_t ram)
-{
-	return ram / SIZE_2M + ram / SIZE_1G + 8;
-}
-
-static hpa_t pool_alloc(void *ctx)
-{
-	struct frame_pool *fp = ctx;
-
-	if (!fp->nfree)
-		return INVALID_HPA;
-	return HPA(fp->base.v + (uint64_t)fp->free[--fp->nfree] * PAGE_SIZE);
-}
-
-static void pool_free(void *ctx, hpa_t a)
-{
-	struct frame_pool *fp = ctx;
-
-	fp->free[fp->nfree++] = (uint32_t)((a.v - fp->base.v) / PAGE_SIZE);
-}
-
 static void *frame_hva(void *ctx, hpa_t a)
 {
 	return phys_to_virt(a);
 }
 
-uint64_t hv_zeroing_ticks;   /* TSC ticks spent zeroing guest memory (benchmark) */
-bool hv_nozero;              /* "nozero": measure EPT faults without the zeroing */
+static uint64_t zeroing_ticks;   /* TSC ticks spent zeroing guest memory (benchmark) */
+
+uint64_t partition_zeroing_ticks(void)
+{
+	return __atomic_load_n(&zeroing_ticks, __ATOMIC_RELAXED);
+}
 
 static void skip_zeroing(void *ctx, hpa_t a, uint64_t len)
 {
@@ -97,23 +69,18 @@ static void zero_ram(void *ctx, hpa_t a, uint64_t len)
 
 	/* leaves are whole pages: 8 bytes a store */
 	asm volatile("rep stosq" : "+D"(dst), "+c"(n) : "a"(0ull) : "memory");
-	__atomic_add_fetch(&hv_zeroing_ticks, rdtsc() - t0, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&zeroing_ticks, rdtsc() - t0, __ATOMIC_RELAXED);
 }
 
-static void pool_init(struct frame_pool *fp, hpa_t base, uint32_t npages)
+/* The pool's index lives in hypervisor memory, outside the partition. */
+static void pool_setup(struct frame_pool *fp, hpa_t base, uint32_t npages)
 {
-	uint64_t bytes = ALIGN_UP((uint64_t)npages * sizeof(uint32_t), PAGE_SIZE);
+	uint64_t bytes = frame_pool_index_bytes(npages);
 	unsigned order = 0;
 
 	while ((PAGE_SIZE << order) < bytes)
 		order++;
-	fp->base = base;
-	fp->npages = npages;
-	fp->free = phys_to_virt(kpage_alloc(order));
-	fp->meta_bytes = PAGE_SIZE << order;
-	fp->nfree = 0;
-	for (uint32_t i = npages; i-- > 0;)
-		fp->free[fp->nfree++] = i;
+	frame_pool_init(fp, base, npages, phys_to_virt(kpage_alloc(order)), PAGE_SIZE << order);
 }
 
 static void ept_setup(struct partition *p, const struct guest_cfg *g)
@@ -124,7 +91,8 @@ static void ept_setup(struct partition *p, const struct guest_cfg *g)
 		.small_start = GPA(g->small_start),
 		.small_end = GPA(g->small_end),
 		.caps = { vmx_caps.ept_2m, vmx_caps.ept_1g, vmx_caps.itlb_multihit },
-		.ops = { pool_alloc, pool_free, frame_hva, hv_nozero ? skip_zeroing : zero_ram, &p->pool },
+		.ops = { frame_pool_alloc, frame_pool_free, frame_hva,
+			 p->opts->nozero ? skip_zeroing : zero_ram, &p->pool },
 	};
 	int err = ept_init(&p->ept, &ec);
 
@@ -132,9 +100,10 @@ static void ept_setup(struct partition *p, const struct guest_cfg *g)
 		panic("ept_init failed for guest %s (%d)", p->name, err);
 }
 
-static bool partition_create(struct partition *p, const struct guest_cfg *g, int id)
+static bool partition_create(struct partition *p, const struct guest_cfg *g, int id,
+			     const struct hv_options *opts)
 {
-	uint64_t npool = pool_pages(g->memory);
+	uint64_t npool = frame_pool_pages(g->memory);
 	uint64_t pages = g->memory / PAGE_SIZE + npool;
 	unsigned align = g->memory >= SIZE_1G ? 18 : 9;
 	int img = config_find_module(&machine, g->image);
@@ -142,6 +111,7 @@ static bool partition_create(struct partition *p, const struct guest_cfg *g, int
 	memset(p, 0, sizeof(*p));
 	p->id = id;
 	p->cfg = g;
+	p->opts = opts;
 	p->name = g->name;
 	p->cpu = (unsigned)g->cpu;
 	p->ram_size = g->memory;
@@ -159,7 +129,7 @@ static bool partition_create(struct partition *p, const struct guest_cfg *g, int
 		p->mods[i] = (struct loader_module){ g->modules[i], mod_data[m], mod_sizes[m] };
 	}
 	p->nmods = g->nmodules;
-	pool_init(&p->pool, HPA(p->base.v + p->ram_size), (uint32_t)npool);
+	pool_setup(&p->pool, HPA(p->base.v + p->ram_size), (uint32_t)npool);
 	ept_setup(p, g);
 	p->vcpu.part = p;
 	p->vcpu.vmcs = INVALID_HPA;
@@ -171,34 +141,15 @@ static bool partition_create(struct partition *p, const struct guest_cfg *g, int
 	return true;
 }
 
-static void wait_for_guests(void)
-{
-	for (;;) {
-		bool running = false;
-		for (int i = 0; i < nparts; i++)
-			running |= parts[i].state != GUEST_ENDED;
-		if (!running)
-			return;
-		asm volatile("sti; hlt; cli" ::: "memory");
-	}
-}
-
-static bool all_power_off(void)
-{
-	for (int i = 0; i < nparts; i++)
-		if (parts[i].cfg->on_exit != ON_EXIT_POWEROFF)
-			return false;
-	return true;
-}
-
-void partitions_run(const struct mb2_info *mb2)
+int partitions_create(const struct mb2_info *mb2, const struct hv_options *opts,
+		      struct partition **out)
 {
 	int cfg = find_config(mb2);
-	struct partition *on_bsp = NULL;
 
+	*out = parts;
 	if (cfg < 0) {
 		log_printf("hv: no partition config (a module named %s); no guests to run\n", CONFIG_MODULE);
-		return;
+		return 0;
 	}
 	config_parse(mod_data[cfg], mod_sizes[cfg], &config);
 	machine = (struct config_machine){
@@ -210,25 +161,9 @@ void partitions_run(const struct mb2_info *mb2)
 	config_validate(&config, &machine);
 
 	for (int i = 0; i < config.nguests; i++)
-		if (config.guests[i].ok && partition_create(&parts[nparts], &config.guests[i], nparts))
+		if (config.guests[i].ok && partition_create(&parts[nparts], &config.guests[i], nparts, opts))
 			nparts++;
-	if (!nparts) {
+	if (!nparts)
 		log_printf("hv: no valid guest in %s\n", CONFIG_MODULE);
-		return;
-	}
-	focus_init(parts, nparts);
-	for (int i = 0; i < nparts; i++) {
-		if (parts[i].cpu == 0)
-			on_bsp = &parts[i];
-		else if (!smp_run_on(parts[i].cpu, guest_thread, &parts[i]))
-			guest_refuse(&parts[i], "cpu is not available");
-	}
-	if (on_bsp)
-		guest_thread(on_bsp);
-	wait_for_guests();
-	if (!all_power_off()) {
-		log_printf("hv: every guest has ended; idle (on_exit = idle)\n");
-		halt_forever();
-	}
-	log_printf("hv: every guest has ended\n");
+	return nparts;
 }

@@ -1,10 +1,68 @@
-/* Partitions: one guest per CPU, each in its own slice of memory. */
+/*
+ * A partition: one guest, its slice of host memory, its CPU and the
+ * devices it sees.  A partition's slice is laid out as
+ *
+ *   base                       base + ram_size          base + total_size
+ *   |  guest RAM (gpa 0 ...)   |  EPT frame pool (quota) |
+ *
+ * so guest frames and the frames of its EPT tables both come from the
+ * partition's own memory: one guest can never exhaust another's.
+ *
+ * Partitions are made once, at boot, from the config module; each then
+ * runs on its own CPU (vmm/vcpu/run.h) until it ends.
+ */
 #ifndef VMM_PARTITION_H
 #define VMM_PARTITION_H
 
+#include "hv/types.h"
+#include "ept/ept.h"
+#include "ept/pool.h"
+#include "vmm/config.h"
+#include "vmm/loader/loader.h"
+#include "vmm/dev/platform.h"
+#include "vmm/vcpu/vcpu.h"
+
+enum guest_state { GUEST_READY, GUEST_RUNNING, GUEST_ENDED };
+
+struct hv_options;
 struct mb2_info;
 
-/* Validate the config module, start every valid guest, wait for them all. */
-void partitions_run(const struct mb2_info *mb2);
+struct partition {
+	int id;
+	const struct guest_cfg *cfg;
+	const struct hv_options *opts;   /* the hypervisor's command line */
+	const char *name;
+	unsigned cpu;
+	hpa_t base;                      /* guest RAM: gpa 0 -> base */
+	uint64_t ram_size;
+	uint64_t total_size;             /* RAM plus the EPT frame pool */
+	struct frame_pool pool;
+	struct ept ept;
+	struct vcpu vcpu;
+	struct platform platform;
+	volatile bool console_input_pending;
+	const void *image;
+	uint64_t image_size;
+	struct loader_module mods[CONFIG_MAX_MODULES];
+	int nmods;
+	hpa_t io_bitmap, msr_bitmap;     /* 2 pages, 1 page */
+	volatile enum guest_state state;
+	char end_reason[96];
+	unsigned shutdown_progress;      /* bytes of "Shutdown" seen on port 0x8900 */
+	uint16_t logged_ports[8];        /* unemulated ports already logged (io.c) */
+	unsigned nlogged_ports;
+	uint32_t logged_msrs[16];        /* unemulated MSRs already logged (msr.c) */
+	unsigned nlogged_msrs;
+	unsigned restarts;
+};
+
+/* Read and validate the config module (hv.cfg), then give every valid
+ * guest its memory and EPT.  Returns the partitions made (*parts points
+ * at them), 0 if there is none; every problem is logged with its line. */
+int partitions_create(const struct mb2_info *mb2, const struct hv_options *opts,
+		      struct partition **parts);
+
+/* TSC ticks spent zeroing guest memory so far (for the start-up figure). */
+uint64_t partition_zeroing_ticks(void);
 
 #endif

@@ -1,25 +1,19 @@
 /*
- * The guest platform (see platform.h): device set-up for each boot and
- * the interrupt path.  Interrupts are delivered by VM-entry event
- * injection (SDM 27.6): before each entry the timers are advanced, device
- * lines are sampled into the PIC, and the highest pending vector -- the
- * local APIC's first, then the PIC's through LINT0 in virtual-wire mode --
- * is injected if the guest can take it now; otherwise an interrupt-window
- * exit is requested so it can be injected as soon as the guest allows.
+ * The guest platform (see platform.h): device set-up for each boot, and
+ * the interrupt wiring.  Device lines are sampled into the PIC and the
+ * local APIC, which decide the vector the vCPU takes next: the local
+ * APIC's first, then the PIC's through LINT0 in virtual-wire mode.
  */
 #include "vmm/dev/platform.h"
-#include "vmm/vcpu/vcpu.h"
-#include "vmm/vmx/vmx.h"
+#include "vmm/dev/acpi_guest.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/tsc.h"
-#include "arch/x86_64/lapic.h"
-#include "vmm/vcpu/mmio.h"
-#include "vmm/focus.h"
-#include "vmm/dev/acpi_guest.h"
 #include "drivers/rtc.h"
 #include "hv/string.h"
 
 #define LAPIC_BUS_HZ 100000000ull   /* the APIC timer's input clock, unless CPUID says */
+#define UART_IRQ     4
+#define SCI_IRQ      9              /* the FADT's SCI */
 
 /*
  * Linux takes the APIC timer to run at the core crystal clock of CPUID
@@ -55,49 +49,45 @@ static void lapic_level_eoi(void *ctx, uint8_t vector)
 {
 }
 
-void platform_reset(struct partition *p)
+void platform_reset(struct platform *pf, const struct platform_config *cfg)
 {
-	struct platform *pf = &p->platform;
 	struct rtc_time now;
 
 	memset(pf, 0, sizeof(*pf));
+	vuart_init(&pf->uart, cfg->console_line, cfg->console_ctx);
 	vpic_init(&pf->pic);
-	vpit_init(&pf->pit, clock_ns, p);
+	vpit_init(&pf->pit, clock_ns, pf);
 	rtc_read(&now);
 	struct vrtc_config rc = {
 		.base = { now.year, now.month, now.day, now.hour, now.min, now.sec },
-		.base_ns = clock_ns(p), .now_ns = clock_ns, .clock_ctx = p,
-		.ram_below_4g = MIN(p->ram_size, GIB(3)),
-		.ram_above_4g = p->ram_size > GIB(3) ? p->ram_size - GIB(3) : 0,
+		.base_ns = clock_ns(pf), .now_ns = clock_ns, .clock_ctx = pf,
+		.ram_below_4g = MIN(cfg->ram_size, GIB(3)),
+		.ram_above_4g = cfg->ram_size > GIB(3) ? cfg->ram_size - GIB(3) : 0,
 	};
 	vrtc_init(&pf->rtc, &rc);
-	fwcfg_init(&pf->fwcfg, p->ram_size, 1);
+	fwcfg_init(&pf->fwcfg, cfg->ram_size, 1);
 	struct vlapic_config lc = {
 		.apic_id = 0, .bsp = true, .x2apic = true, .tsc_deadline = true,
 		.tsc_hz = tsc_hz(), .bus_hz = lapic_bus_hz(),
-		.now_tsc = clock_tsc, .ipi = lapic_ipi, .eoi = lapic_level_eoi, .ctx = p,
+		.now_tsc = clock_tsc, .ipi = lapic_ipi, .eoi = lapic_level_eoi, .ctx = pf,
 	};
 	vlapic_init(&pf->lapic, &lc);
-	vpm_init(&pf->pm, clock_ns, p);
+	vpm_init(&pf->pm, clock_ns, pf);
 	vlapic_setup_virtual_wire(&pf->lapic);
 	pf->dirty = true;
 }
 
-/* Sample device outputs into the PIC and the APIC. */
-static void raise_lines(struct partition *p, uint64_t now)
+void platform_update(struct platform *pf, uint64_t now)
 {
-	struct platform *pf = &p->platform;
-
 	vlapic_tick(&pf->lapic, now);
 	if (vpit_irq_due(&pf->pit, tsc_to_ns(now)))
 		vpic_pulse_irq(&pf->pic, VPIT_IRQ);
-	vpic_set_irq(&pf->pic, 4, vuart_irq_line(&p->uart));
+	vpic_set_irq(&pf->pic, UART_IRQ, vuart_irq_line(&pf->uart));
 	vpic_set_irq(&pf->pic, VRTC_IRQ, vrtc_irq_pending(&pf->rtc));
-	vpic_set_irq(&pf->pic, 9, vpm_sci_pending(&pf->pm));       /* the FADT's SCI */
+	vpic_set_irq(&pf->pic, SCI_IRQ, vpm_sci_pending(&pf->pm));
 }
 
-/* The vector the vCPU would take next: the APIC's, else the PIC's. */
-static int next_vector(struct platform *pf, bool *from_pic)
+int platform_next_vector(struct platform *pf, bool *from_pic)
 {
 	int vec = vlapic_pending_vector(&pf->lapic);
 
@@ -109,42 +99,8 @@ static int next_vector(struct platform *pf, bool *from_pic)
 	return vec;
 }
 
-static void set_window_exiting(bool on)
+void platform_ack(struct platform *pf, int vec, bool from_pic)
 {
-	uint32_t ctl = vmcs_read32(VMCS_PROC_BASED_CTLS);
-	uint32_t want = on ? ctl | VMX_PROC_INTR_WINDOW_EXITING : ctl & ~VMX_PROC_INTR_WINDOW_EXITING;
-
-	if (want != ctl)
-		vmcs_write32(VMCS_PROC_BASED_CTLS, want);
-}
-
-static uint64_t next_deadline(struct partition *p);
-
-void platform_inject(struct vcpu *v)
-{
-	struct platform *pf = &v->part->platform;
-	uint64_t now = rdtsc();
-	bool from_pic;
-
-	focus_poll(now);
-	if (!pf->dirty && now < pf->next_event)
-		return;
-	pf->dirty = false;
-	raise_lines(v->part, now);
-	pf->next_event = next_deadline(v->part);
-	int vec = next_vector(pf, &from_pic);
-	if (vec < 0) {
-		set_window_exiting(false);
-		return;
-	}
-	pf->dirty = true;   /* something is pending: look again on the next entry */
-	bool busy = vmcs_read32(VMCS_ENTRY_INTR_INFO) & VMX_INTR_INFO_VALID;
-	bool open = (vmcs_readl(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
-		    !(vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY) & 3);
-	if (busy || !open) {
-		set_window_exiting(true);
-		return;
-	}
 	if (from_pic) {
 		vpic_ack(&pf->pic, vec);
 		pf->injected_pic++;
@@ -152,14 +108,10 @@ void platform_inject(struct vcpu *v)
 		vlapic_ack(&pf->lapic, vec);
 		pf->injected_apic++;
 	}
-	vmcs_write32(VMCS_ENTRY_INTR_INFO, (uint32_t)vec | VMX_INTR_INFO_VALID |
-		     (VMX_INTR_TYPE_EXT_INTR << VMX_INTR_INFO_TYPE_SHIFT));
-	set_window_exiting(false);
 }
 
-static uint64_t next_deadline(struct partition *p)
+uint64_t platform_next_deadline(struct platform *pf)
 {
-	struct platform *pf = &p->platform;
 	uint64_t d = vlapic_timer_deadline(&pf->lapic);
 	uint64_t pit = vpit_next_irq_ns(&pf->pit), rtc = vrtc_next_irq_ns(&pf->rtc);
 
@@ -170,62 +122,12 @@ static uint64_t next_deadline(struct partition *p)
 	return d;
 }
 
-bool platform_wait(struct vcpu *v)
+size_t platform_firmware_tables(uint8_t *buf, size_t cap)
 {
-	struct partition *p = v->part;
-	bool from_pic;
-
-	for (;;) {
-		raise_lines(p, rdtsc());
-		p->platform.dirty = true;
-		if (next_vector(&p->platform, &from_pic) >= 0)
-			return true;
-		focus_poll(rdtsc());
-		if (p->console_input_pending) {
-			p->console_input_pending = false;
-			return true;
-		}
-		uint64_t deadline = next_deadline(p);
-		if (deadline == UINT64_MAX)
-			return false;
-		/* wake at least every millisecond to look for console input */
-		lapic_sleep_until(MIN(deadline, rdtsc() + tsc_hz() / 1000));
-	}
-}
-
-/* ---- the local APIC page and the firmware tables ---------------------- */
-
-static uint64_t lapic_mmio_read(struct vcpu *v, uint64_t off, unsigned size)
-{
-	return vlapic_mmio_read(&v->part->platform.lapic, (uint32_t)off);
-}
-
-static void lapic_mmio_write(struct vcpu *v, uint64_t off, unsigned size, uint64_t val)
-{
-	vlapic_mmio_write(&v->part->platform.lapic, (uint32_t)off, (uint32_t)val);
-	platform_touch(&v->part->platform);
-}
-
-enum exit_result platform_mmio(struct vcpu *v, uint64_t gpa)
-{
-	struct vlapic *l = &v->part->platform.lapic;
-	struct mmio_device apic = { vlapic_mmio_base(l), lapic_mmio_read, lapic_mmio_write };
-
-	if (vlapic_mmio_enabled(l) && gpa >= apic.base && gpa < apic.base + PAGE_SIZE)
-		return mmio_emulate(v, gpa, &apic);
-	return EXIT_UNHANDLED;
-}
-
-#define ACPI_TABLES_GPA 0xe0000
-
-bool platform_load_firmware_tables(struct partition *p)
-{
-	static uint8_t buf[4096];
 	/* no MADT: there is no I/O APIC, and the 8259 must stay behind LINT0 */
-	struct acpi_guest_config cfg = { .ncpus = 1, .pm_base = PLATFORM_PM_BASE, .sci_irq = 9,
+	struct acpi_guest_config cfg = { .ncpus = 1, .pm_base = PLATFORM_PM_BASE, .sci_irq = SCI_IRQ,
 					 .no_madt = true };
 	uint64_t rsdp;
-	size_t n = acpi_guest_build(buf, sizeof(buf), ACPI_TABLES_GPA, &cfg, &rsdp);
 
-	return n && guest_write(p, ACPI_TABLES_GPA, buf, n);
+	return acpi_guest_build(buf, cap, PLATFORM_ACPI_GPA, &cfg, &rsdp);
 }

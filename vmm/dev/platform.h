@@ -1,6 +1,9 @@
 /*
  * The PC platform each guest sees: the devices an unmodified OS expects,
- * one set per partition, and how their interrupts reach the vCPU.
+ * one set per partition, wired together.  Plain C over the device models:
+ * no VMCS here.  How a pending vector reaches the vCPU is
+ * vmm/vcpu/inject.c; which exits reach which device is vmm/vcpu/io.c,
+ * msr.c and mmio.c.
  *
  *   port 0x20/0xa0/0x4d0  8259 PIC pair     port 0x40-0x43, 0x61  8254 PIT
  *   port 0x70/0x71        CMOS/RTC           port 0x3f8-0x3ff      16550 UART (IRQ 4)
@@ -19,9 +22,10 @@
 #include "vmm/dev/fwcfg.h"
 #include "vmm/dev/vlapic.h"
 #include "vmm/dev/vpm.h"
-#include "vmm/vcpu/exit_result.h"
+#include "vmm/dev/vuart.h"
 
 struct platform {
+	struct vuart uart;
 	struct vpic pic;
 	struct vpit pit;
 	struct vrtc rtc;
@@ -40,23 +44,33 @@ struct platform {
 	uint8_t kbd_cmd;             /* keyboard controller: pending command */
 };
 
-struct vcpu;
-struct partition;
+/* What a platform needs to know of its partition. */
+struct platform_config {
+	uint64_t ram_size;
+	vuart_line_fn console_line;  /* a line the guest printed on its UART */
+	void *console_ctx;
+};
 
-void platform_reset(struct partition *p);
+/* Every device back to its power-on state, for a (re)boot of the guest. */
+void platform_reset(struct platform *pf, const struct platform_config *cfg);
 /* A device's interrupt or timer state may have changed. */
 static inline void platform_touch(struct platform *pf) { pf->dirty = true; }
-/* Before each VM entry: advance timers, raise and inject interrupts. */
-void platform_inject(struct vcpu *v);
-/* HLT with interrupts on: sleep until the next guest timer or interrupt.
- * Returns false if nothing can ever wake the guest. */
-bool platform_wait(struct vcpu *v);
-/* An EPT violation outside RAM: emulate it if a device lives there
- * (EXIT_HANDLED or EXIT_GUEST_ENDED), else EXIT_UNHANDLED. */
-enum exit_result platform_mmio(struct vcpu *v, uint64_t gpa);
-/* Minimal ACPI (RSDP, XSDT, FADT, MADT, DSDT with \_S5) at gpa 0xe0000. */
-bool platform_load_firmware_tables(struct partition *p);
+/* Advance the timers to TSC `now` and sample every device's interrupt
+ * line into the PIC and the local APIC. */
+void platform_update(struct platform *pf, uint64_t now);
+/* The vector the vCPU would take next: the local APIC's, else the PIC's
+ * through LINT0 (*from_pic says which); -1 if none. */
+int platform_next_vector(struct platform *pf, bool *from_pic);
+/* The vCPU takes `vec` now: move it from pending to in service. */
+void platform_ack(struct platform *pf, int vec, bool from_pic);
+/* TSC of the next timer interrupt any device will raise; UINT64_MAX if none. */
+uint64_t platform_next_deadline(struct platform *pf);
 
-#define PLATFORM_PM_BASE 0x600
+#define PLATFORM_PM_BASE  0x600
+#define PLATFORM_ACPI_GPA 0xe0000    /* where the guest's ACPI tables go */
+
+/* Lay out the guest's ACPI tables (see vmm/dev/acpi_guest.h) in buf, for
+ * copying to PLATFORM_ACPI_GPA.  Returns their size, 0 if cap is short. */
+size_t platform_firmware_tables(uint8_t *buf, size_t cap);
 
 #endif

@@ -7,6 +7,8 @@
  * 0x40000000 carries our signature.
  */
 #include "vmm/vcpu/exit.h"
+#include "vmm/vcpu/helpers.h"
+#include "vmm/partition.h"
 #include "vmm/vmx/vmx.h"
 #include "arch/x86_64/cpu.h"
 #include "hv/hypercall.h"

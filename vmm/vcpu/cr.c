@@ -7,6 +7,8 @@
  * CR0.PG, and PAE paging needs its PDPTEs loaded into the VMCS.
  */
 #include "vmm/vcpu/exit.h"
+#include "vmm/vcpu/helpers.h"
+#include "vmm/partition.h"
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmcs.h"
 #include "arch/x86_64/cpu.h"
@@ -44,7 +46,7 @@ static void load_pae_pdptes(struct vcpu *v)
 {
 	uint64_t pdpte[4] = { 0 };
 
-	guest_read(v->part, vmcs_readl(VMCS_GUEST_CR3) & ~0x1full, pdpte, sizeof(pdpte));
+	guest_read(v->part, GPA(vmcs_readl(VMCS_GUEST_CR3) & ~0x1full), pdpte, sizeof(pdpte));
 	vmcs_write64(VMCS_GUEST_PDPTE0, pdpte[0]);
 	vmcs_write64(VMCS_GUEST_PDPTE1, pdpte[1]);
 	vmcs_write64(VMCS_GUEST_PDPTE2, pdpte[2]);

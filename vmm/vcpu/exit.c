@@ -6,12 +6,14 @@
  * registers, and the hypervisor and the other guests go on.
  */
 #include "vmm/vcpu/exit.h"
+#include "vmm/vcpu/helpers.h"
+#include "vmm/partition.h"
+#include "vmm/vcpu/inject.h"
 #include "vmm/vmx/exit_reason.h"
 #include "vmm/vmx/vmcs.h"
 #include "vmm/vmx/vmx.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/lapic.h"
-#include "vmm/dev/platform.h"
 #include "hv/log.h"
 
 #define VEC_UD 6
@@ -30,7 +32,7 @@ static enum exit_result exit_hlt(struct vcpu *v, uint64_t qual)
 		return EXIT_GUEST_ENDED;
 	}
 	vcpu_skip_instruction(v);
-	if (!platform_wait(v)) {
+	if (!vcpu_wait_for_interrupt(v)) {
 		guest_end(v, "stopped", "halted with no timer or interrupt left to wake it");
 		return EXIT_GUEST_ENDED;
 	}
@@ -137,7 +139,7 @@ bool exit_dispatch(struct vcpu *v, uint32_t reason)
 	enum exit_result r = EXIT_UNHANDLED;
 
 	v->exits++;
-	if (basic < EXIT_REASON_SLOTS)
+	if (basic < EXIT_REASON_COUNT)
 		v->exit_counts[basic]++;
 	if (reason & EXIT_REASON_FLAG_ENTRY_FAIL) {
 		entry_failed(v, reason);

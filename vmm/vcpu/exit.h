@@ -1,9 +1,8 @@
 /* VM-exit dispatch: one handler per basic exit reason. */
-#ifndef VMM_EXIT_H
-#define VMM_EXIT_H
+#ifndef VMM_VCPU_EXIT_H
+#define VMM_VCPU_EXIT_H
 
 #include "vmm/vcpu/vcpu.h"
-
 #include "vmm/vcpu/exit_result.h"
 
 typedef enum exit_result (*exit_handler_fn)(struct vcpu *v, uint64_t qual);

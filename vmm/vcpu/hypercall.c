@@ -3,6 +3,8 @@
  * may not make hypercalls; its CPL is the DPL of its SS (SDM 5.5).
  */
 #include "vmm/vcpu/exit.h"
+#include "vmm/vcpu/helpers.h"
+#include "vmm/partition.h"
 #include "vmm/vmx/vmx.h"
 #include "hv/hypercall.h"
 #include "hv/string.h"
@@ -10,7 +12,7 @@
 
 #define AR_DPL(ar) (((ar) >> 5) & 3)
 
-static int64_t hc_console_write(struct vcpu *v, uint64_t gpa, uint64_t len)
+static int64_t hc_console_write(struct vcpu *v, gpa_t gpa, uint64_t len)
 {
 	char buf[256];
 
@@ -18,16 +20,16 @@ static int64_t hc_console_write(struct vcpu *v, uint64_t gpa, uint64_t len)
 		return HC_EINVAL;
 	for (uint64_t done = 0; done < len;) {
 		uint64_t n = MIN(len - done, sizeof(buf));
-		if (!guest_read(v->part, gpa + done, buf, n))
+		if (!guest_read(v->part, GPA(gpa.v + done), buf, n))
 			return HC_EFAULT;
 		for (uint64_t i = 0; i < n; i++)
-			vuart_write(&v->part->uart, 0, 1, (uint8_t)buf[i]);
+			vuart_write(&v->part->platform.uart, 0, 1, (uint8_t)buf[i]);
 		done += n;
 	}
 	return (int64_t)len;
 }
 
-static int64_t hc_partition_info(struct vcpu *v, uint64_t gpa)
+static int64_t hc_partition_info(struct vcpu *v, gpa_t gpa)
 {
 	struct partition *p = v->part;
 	struct hc_partition_info info = {
@@ -54,10 +56,10 @@ enum exit_result exit_vmcall(struct vcpu *v, uint64_t qual)
 			ret = 0;
 			break;
 		case HC_CONSOLE_WRITE:
-			ret = hc_console_write(v, a0, a1);
+			ret = hc_console_write(v, GPA(a0), a1);
 			break;
 		case HC_PARTITION_INFO:
-			ret = hc_partition_info(v, a0);
+			ret = hc_partition_info(v, GPA(a0));
 			break;
 		case HC_EXIT:
 			guest_end(v, "stopped", "exit code %llu", (unsigned long long)a0);

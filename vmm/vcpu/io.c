@@ -5,6 +5,8 @@
  * the first few such ports are logged once each so gaps are visible.
  */
 #include "vmm/vcpu/exit.h"
+#include "vmm/vcpu/helpers.h"
+#include "vmm/partition.h"
 #include "vmm/vmx/vmx.h"
 #include "hv/log.h"
 #include "hv/string.h"
@@ -27,29 +29,29 @@ struct port_range {
 
 static uint32_t uart_read(struct vcpu *v, uint16_t off, unsigned size)
 {
-	bool line = vuart_irq_line(&v->part->uart);
-	uint32_t val = vuart_read(&v->part->uart, off, size);
+	bool line = vuart_irq_line(&v->part->platform.uart);
+	uint32_t val = vuart_read(&v->part->platform.uart, off, size);
 
-	if (vuart_irq_line(&v->part->uart) != line)   /* reading IIR/RBR can clear it */
+	if (vuart_irq_line(&v->part->platform.uart) != line)   /* reading IIR/RBR can clear it */
 		platform_touch(&v->part->platform);
 	return val;
 }
 
 static enum exit_result uart_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
 {
-	bool line = vuart_irq_line(&v->part->uart);
+	bool line = vuart_irq_line(&v->part->platform.uart);
 
-	vuart_write(&v->part->uart, off, size, val);
+	vuart_write(&v->part->platform.uart, off, size, val);
 	/*
 	 * A byte written to THR leaves at once, so THRE -- and with it the
 	 * interrupt -- comes straight back.  On real hardware the line drops
 	 * while the byte is in THR; drop it here too, so the edge-triggered
 	 * PIC sees a new edge when it rises again on the next entry.
 	 */
-	if (off == 0 && !(v->part->uart.lcr & 0x80)) {
+	if (off == 0 && !(v->part->platform.uart.lcr & 0x80)) {
 		vpic_set_irq(&v->part->platform.pic, 4, 0);
 		platform_touch(&v->part->platform);
-	} else if (vuart_irq_line(&v->part->uart) != line) {
+	} else if (vuart_irq_line(&v->part->platform.uart) != line) {
 		platform_touch(&v->part->platform);
 	}
 	return EXIT_HANDLED;

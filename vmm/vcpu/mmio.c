@@ -6,6 +6,8 @@
  * decoded (vmm/decode.c); anything else stops the guest with its opcode.
  */
 #include "vmm/vcpu/mmio.h"
+#include "vmm/vcpu/helpers.h"
+#include "vmm/partition.h"
 #include "vmm/vmx/vmx.h"
 #include "vmm/emul/decode.h"
 #include "vmm/emul/gwalk.h"
@@ -17,7 +19,7 @@
 
 static int read_gpa(void *ctx, gpa_t gpa, void *dst, size_t len)
 {
-	return guest_read(ctx, gpa.v, dst, len) ? 0 : -1;
+	return guest_read(ctx, gpa, dst, len) ? 0 : -1;
 }
 
 static int fetch(struct vcpu *v, uint8_t *buf, size_t *len)
@@ -56,7 +58,7 @@ static void regs_in(struct vcpu *v, const uint64_t r[16])
 	g->r10 = r[10]; g->r11 = r[11]; g->r12 = r[12]; g->r13 = r[13]; g->r14 = r[14]; g->r15 = r[15];
 }
 
-enum exit_result mmio_emulate(struct vcpu *v, uint64_t gpa, const struct mmio_device *dev)
+enum exit_result mmio_emulate(struct vcpu *v, gpa_t gpa, const struct mmio_device *dev)
 {
 	uint8_t insn[15];
 	size_t n;
@@ -65,17 +67,17 @@ enum exit_result mmio_emulate(struct vcpu *v, uint64_t gpa, const struct mmio_de
 	uint32_t ar = vmcs_read32(VMCS_GUEST_CS_AR);
 
 	if (fetch(v, insn, &n) != 0) {
-		guest_end(v, "killed", "MMIO at gpa 0x%llx: cannot fetch the instruction", (unsigned long long)gpa);
+		guest_end(v, "killed", "MMIO at gpa 0x%llx: cannot fetch the instruction", (unsigned long long)gpa.v);
 		return EXIT_GUEST_ENDED;
 	}
 	int err = decode_insn(insn, n, ar & AR_L, ar & AR_D, &d);
 	if (err) {
 		guest_end(v, "killed", "MMIO at gpa 0x%llx: unsupported instruction 0x%x (%s)",
-			  (unsigned long long)gpa, d.opcode, decode_strerror(err));
+			  (unsigned long long)gpa.v, d.opcode, decode_strerror(err));
 		return EXIT_GUEST_ENDED;
 	}
 	regs_out(v, regs);
-	uint64_t off = gpa - dev->base;
+	uint64_t off = gpa.v - dev->base;
 	if (d.kind == DEC_READ || d.kind == DEC_XCHG) {
 		uint64_t old = dev->read(v, off, d.size);
 		if (d.kind == DEC_XCHG)
@@ -92,4 +94,27 @@ enum exit_result mmio_emulate(struct vcpu *v, uint64_t gpa, const struct mmio_de
 	regs_in(v, regs);
 	vmcs_writel(VMCS_GUEST_RIP, vmcs_readl(VMCS_GUEST_RIP) + d.length);
 	return EXIT_HANDLED;
+}
+
+/* ---- the devices with MMIO pages: the local APIC ------------------------ */
+
+static uint64_t lapic_mmio_read(struct vcpu *v, uint64_t off, unsigned size)
+{
+	return vlapic_mmio_read(&v->part->platform.lapic, (uint32_t)off);
+}
+
+static void lapic_mmio_write(struct vcpu *v, uint64_t off, unsigned size, uint64_t val)
+{
+	vlapic_mmio_write(&v->part->platform.lapic, (uint32_t)off, (uint32_t)val);
+	platform_touch(&v->part->platform);
+}
+
+enum exit_result mmio_exit(struct vcpu *v, gpa_t gpa)
+{
+	struct vlapic *l = &v->part->platform.lapic;
+	struct mmio_device apic = { vlapic_mmio_base(l), lapic_mmio_read, lapic_mmio_write };
+
+	if (vlapic_mmio_enabled(l) && gpa.v >= apic.base && gpa.v < apic.base + PAGE_SIZE)
+		return mmio_emulate(v, gpa, &apic);
+	return EXIT_UNHANDLED;
 }

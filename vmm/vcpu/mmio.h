@@ -2,7 +2,10 @@
 #ifndef VMM_MMIO_H
 #define VMM_MMIO_H
 
-#include "vmm/vcpu/exit.h"
+#include "hv/types.h"
+#include "vmm/vcpu/exit_result.h"
+
+struct vcpu;
 
 struct mmio_device {
 	uint64_t base;   /* gpa of offset 0 */
@@ -11,6 +14,9 @@ struct mmio_device {
 };
 
 /* Emulate the instruction that faulted at `gpa` inside `dev`. */
-enum exit_result mmio_emulate(struct vcpu *v, uint64_t gpa, const struct mmio_device *dev);
+enum exit_result mmio_emulate(struct vcpu *v, gpa_t gpa, const struct mmio_device *dev);
+/* An EPT violation outside RAM: emulate it if a device lives at `gpa`
+ * (EXIT_HANDLED or EXIT_GUEST_ENDED), else EXIT_UNHANDLED. */
+enum exit_result mmio_exit(struct vcpu *v, gpa_t gpa);
 
 #endif

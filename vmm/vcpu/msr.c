@@ -6,6 +6,9 @@
  * would on a CPU without it.
  */
 #include "vmm/vcpu/exit.h"
+#include "vmm/vcpu/msr.h"
+#include "vmm/vcpu/helpers.h"
+#include "vmm/partition.h"
 #include "vmm/vmx/vmx.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"

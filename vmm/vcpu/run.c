@@ -5,6 +5,12 @@
  * guest only; the hypervisor and the other partitions go on.
  */
 #include "vmm/vcpu/run.h"
+#include "vmm/vcpu/helpers.h"
+#include "vmm/vcpu/inject.h"
+#include "vmm/vcpu/msr.h"
+#include "vmm/partition.h"
+#include "vmm/focus.h"
+#include "drivers/cmdline.h"
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmcs.h"
 #include "vmm/vcpu/exit.h"
@@ -20,54 +26,9 @@
 #include "hv/log.h"
 #include "hv/string.h"
 
-#define VEC_GP 13
-
-void msr_bitmap_init(hpa_t page);
-
-/* ---- guest memory ------------------------------------------------------ */
-
-/* Host address of guest bytes [gpa, gpa+len) within one page, mapping it first. */
-static void *guest_page(struct partition *p, uint64_t gpa, uint64_t len)
-{
-	if (gpa >= p->ram_size || len > p->ram_size - gpa)
-		return NULL;
-	enum ept_result r = ept_populate(&p->ept, GPA(gpa));
-	if (r != EPT_MAPPED && r != EPT_SPURIOUS)
-		return NULL;
-	return phys_to_virt(HPA(p->base.v + gpa));
-}
-
-static bool guest_copy(struct partition *p, uint64_t gpa, void *buf, uint64_t len, bool to_guest)
-{
-	while (len) {
-		uint64_t n = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
-		uint8_t *h = guest_page(p, gpa, n);
-		if (!h)
-			return false;
-		if (to_guest)
-			memcpy(h, buf, n);
-		else
-			memcpy(buf, h, n);
-		gpa += n;
-		buf = (uint8_t *)buf + n;
-		len -= n;
-	}
-	return true;
-}
-
-bool guest_read(struct partition *p, uint64_t gpa, void *dst, uint64_t len)
-{
-	return guest_copy(p, gpa, dst, len, false);
-}
-
-bool guest_write(struct partition *p, uint64_t gpa, const void *src, uint64_t len)
-{
-	return guest_copy(p, gpa, (void *)src, len, true);
-}
-
 static int mem_write(void *ctx, uint64_t gpa, const void *src, uint64_t len)
 {
-	return guest_write(ctx, gpa, src, len) ? 0 : -1;
+	return guest_write(ctx, GPA(gpa), src, len) ? 0 : -1;
 }
 
 /* Fresh memory is zero already (zeroed when first mapped): map it only. */
@@ -77,50 +38,12 @@ static int mem_zero(void *ctx, uint64_t gpa, uint64_t len)
 
 	while (len) {
 		uint64_t n = MIN(len, sizeof(zeros));
-		if (!guest_write(ctx, gpa, zeros, n))
+		if (!guest_write(ctx, GPA(gpa), zeros, n))
 			return -1;
 		gpa += n;
 		len -= n;
 	}
 	return 0;
-}
-
-/* ---- vCPU helpers -------------------------------------------------------- */
-
-void vcpu_skip_instruction(struct vcpu *v)
-{
-	vmcs_writel(VMCS_GUEST_RIP, vmcs_readl(VMCS_GUEST_RIP) + vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
-	/* the instruction retired: STI/MOV SS blocking ends with it */
-	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
-	if (intr & 3)
-		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~3u);
-}
-
-void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
-{
-	uint32_t info = vector | (VMX_INTR_TYPE_HW_EXCEPTION << VMX_INTR_INFO_TYPE_SHIFT) |
-			VMX_INTR_INFO_VALID | (has_error ? VMX_INTR_INFO_ERROR_CODE : 0);
-
-	if (has_error)
-		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error);
-	vmcs_write32(VMCS_ENTRY_INTR_INFO, info);
-}
-
-/* ---- ending a guest ---------------------------------------------------- */
-
-void guest_end(struct vcpu *v, const char *kind, const char *fmt, ...)
-{
-	struct partition *p = v->part;
-	va_list ap;
-	int n;
-
-	n = fmt_snprintf(p->end_reason, sizeof(p->end_reason), "%s: ", kind);
-	va_start(ap, fmt);
-	fmt_vsnprintf(p->end_reason + n, sizeof(p->end_reason) - (size_t)n, fmt, ap);
-	va_end(ap);
-	if (p->uart.line_len)
-		vuart_flush(&p->uart);
-	log_printf("hv: guest %s: %s\n", p->name, p->end_reason);
 }
 
 static void print_stats(struct partition *p)
@@ -129,12 +52,12 @@ static void print_stats(struct partition *p)
 	const struct ept_stats *s = &p->ept.stats;
 	char top[160];
 	size_t n = 0;
-	bool used[EXIT_REASON_SLOTS] = { false };
+	bool used[EXIT_REASON_COUNT] = { false };
 
 	/* the three most frequent exit reasons */
 	for (int k = 0; k < 3; k++) {
 		int best = -1;
-		for (int r = 0; r < EXIT_REASON_SLOTS; r++)
+		for (int r = 0; r < EXIT_REASON_COUNT; r++)
 			if (!used[r] && v->exit_counts[r] && (best < 0 || v->exit_counts[r] > v->exit_counts[best]))
 				best = r;
 		if (best < 0)
@@ -158,37 +81,18 @@ static void console_line(void *ctx, const char *line, size_t len)
 	log_printf("[%s] %.*s\n", p->name, (int)len, line);
 }
 
-/* ---- EPT violations ----------------------------------------------------- */
-
-enum exit_result exit_ept_violation(struct vcpu *v, uint64_t qual)
-{
-	struct partition *p = v->part;
-	uint64_t gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
-	unsigned access = qual & (EPT_ACC_R | EPT_ACC_W | EPT_ACC_X);
-	bool flush = false;
-	enum ept_result r = ept_fault(&p->ept, GPA(gpa), access, &flush);
-
-	if (r == EPT_MAPPED || r == EPT_SPURIOUS) {
-		if (flush)
-			invept_single(ept_eptp(&p->ept));
-		return EXIT_HANDLED;
-	}
-	if (r == EPT_OUTSIDE) {
-		enum exit_result m = platform_mmio(v, gpa);
-		if (m != EXIT_UNHANDLED)
-			return m;
-		guest_end(v, "killed", "EPT violation at gpa 0x%llx (%s)", (unsigned long long)gpa,
-			  access & EPT_ACC_X ? "exec" : access & EPT_ACC_W ? "write" : "read");
-	} else {
-		guest_end(v, "killed", "EPT fault at gpa 0x%llx failed: %s", (unsigned long long)gpa,
-			  ept_result_name(r));
-	}
-	return EXIT_GUEST_ENDED;
-}
-
 /* ---- the run loop -------------------------------------------------------- */
 
-int vmx_enter(struct guest_regs *regs, int launched);
+/* The guest's ACPI tables, built in a page of this CPU's own. */
+static bool load_firmware_tables(struct partition *p)
+{
+	hpa_t page = kpage_alloc(0);
+	size_t n = platform_firmware_tables(phys_to_virt(page), PAGE_SIZE);
+	bool ok = n && guest_write(p, GPA(PLATFORM_ACPI_GPA), phys_to_virt(page), n);
+
+	kpage_free(page, 0);
+	return ok;
+}
 
 static bool boot_guest(struct partition *p)
 {
@@ -199,8 +103,7 @@ static bool boot_guest(struct partition *p)
 
 	ept_reset(&p->ept);
 	invept_single(ept_eptp(&p->ept));
-	vuart_init(&p->uart, console_line, p);
-	platform_reset(p);
+	platform_reset(&p->platform, &(struct platform_config){ p->ram_size, console_line, p });
 	memset(v->exit_counts, 0, sizeof(v->exit_counts));
 	v->exits = 0;
 	p->end_reason[0] = 0;
@@ -210,7 +113,7 @@ static bool boot_guest(struct partition *p)
 		guest_end(v, "not started", "image %s: %s", p->cfg->image, why);
 		return false;
 	}
-	if (!platform_load_firmware_tables(p)) {
+	if (!load_firmware_tables(p)) {
 		guest_end(v, "not started", "no room for the ACPI tables");
 		return false;
 	}
@@ -244,13 +147,11 @@ static void requeue_interrupted_event(struct vcpu *v)
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12));
 }
 
-extern uint64_t hv_start_tsc, hv_zeroing_ticks;
-
 /* Printed at the first VM entry of the first guest: the start-up figure. */
 static void report_startup(void)
 {
 	static bool done;
-	uint64_t now = rdtsc(), zero = __atomic_load_n(&hv_zeroing_ticks, __ATOMIC_RELAXED);
+	uint64_t now = rdtsc(), zero = partition_zeroing_ticks();
 
 	if (__atomic_exchange_n(&done, true, __ATOMIC_ACQ_REL))
 		return;
@@ -268,12 +169,10 @@ static void report_memory(struct partition *p)
 		   p->name, (unsigned long long)(bytes >> 10));
 }
 
-bool hv_debug;   /* the "debug" command-line option */
-
 /* With "debug": a line every 2^30 TSC ticks saying where the guest is. */
 static void heartbeat(struct vcpu *v, uint64_t *next)
 {
-	if (!hv_debug)
+	if (!v->part->opts->debug)
 		return;
 	uint64_t now = rdtsc();
 	if (now < *next)
@@ -285,7 +184,7 @@ static void heartbeat(struct vcpu *v, uint64_t *next)
 		   "lint0 %x; uart ier %02x mcr %02x line %d; injected pic %llu apic %llu\n", v->part->name,
 		   (unsigned long long)vmcs_readl(VMCS_GUEST_RIP), (unsigned long long)v->exits,
 		   m->irr, m->isr, m->imr, m->vector_base, pf->lapic.lvt[VLAPIC_LVT_LINT0],
-		   v->part->uart.ier, v->part->uart.mcr, vuart_irq_line(&v->part->uart),
+		   pf->uart.ier, pf->uart.mcr, vuart_irq_line(&pf->uart),
 		   (unsigned long long)pf->injected_pic, (unsigned long long)pf->injected_apic);
 }
 
@@ -296,7 +195,9 @@ static void run(struct partition *p)
 
 	report_startup();
 	for (;;) {
-		platform_inject(v);
+		uint64_t now = rdtsc();
+		focus_poll(now);
+		vcpu_inject_interrupts(v, now);
 		int err = vmx_enter(&v->regs, v->launched);
 		if (err) {
 			guest_end(v, "killed", "%s failed: %s", v->launched ? "VMRESUME" : "VMLAUNCH",
@@ -331,7 +232,7 @@ void guest_refuse(struct partition *p, const char *why)
 	p->state = GUEST_ENDED;
 }
 
-void guest_thread(void *arg)
+void vcpu_thread(void *arg)
 {
 	struct partition *p = arg;
 

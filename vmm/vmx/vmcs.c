@@ -9,6 +9,7 @@
  * (vmm/cr.c).  With unrestricted guest, CR0.PE and CR0.PG are the guest's.
  */
 #include "vmm/vmx/vmcs.h"
+#include "vmm/partition.h"
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmx_caps.h"
 #include "vmm/vmx/vmcheck.h"

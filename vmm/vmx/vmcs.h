@@ -3,6 +3,7 @@
 #define VMM_VMCS_H
 
 #include "vmm/vcpu/vcpu.h"
+#include "vmm/loader/loader.h"
 
 /* Allocate, clear and load the VMCS and fill every field for `boot`.
  * Returns false (after logging why) if VMX refused something. */

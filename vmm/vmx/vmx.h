@@ -51,6 +51,13 @@ static inline uint64_t vmcs_read_raw(uint64_t field)
 #define vmcs_read64(f) ({ VMCS_CHECK_WIDTH(f, VMCS_WIDTH_64); vmcs_read_raw(f); })
 #define vmcs_readl(f)  ({ VMCS_CHECK_WIDTH(f, VMCS_WIDTH_NATURAL); vmcs_read_raw(f); })
 
+struct guest_regs;
+/* The world switch (vmx/vmexit.S): load the guest's registers, VMLAUNCH
+ * (launched == 0) or VMRESUME, and on the next VM exit save them back and
+ * return 0.  1: the instruction failed with no current VMCS, 2: with an
+ * error in the VM-instruction error field. */
+int vmx_enter(struct guest_regs *regs, int launched);
+
 bool vmx_on(void);                 /* VMXON on this CPU (fixed bits, region) */
 bool vmcs_clear(hpa_t vmcs);
 bool vmcs_load(hpa_t vmcs);

@@ -1,0 +1,81 @@
+/* The vCPU helpers every exit handler uses (see helpers.h). */
+#include "vmm/vcpu/helpers.h"
+#include "vmm/partition.h"
+#include "vmm/vmx/vmx.h"
+#include "arch/x86_64/paging.h"
+#include "lib/fmt.h"
+#include "hv/log.h"
+#include "hv/string.h"
+
+/* Host address of guest bytes [gpa, gpa+len) within one page, mapping it first. */
+static void *guest_page(struct partition *p, gpa_t gpa, uint64_t len)
+{
+	if (gpa.v >= p->ram_size || len > p->ram_size - gpa.v)
+		return NULL;
+	enum ept_result r = ept_populate(&p->ept, gpa);
+	if (r != EPT_MAPPED && r != EPT_SPURIOUS)
+		return NULL;
+	return phys_to_virt(HPA(p->base.v + gpa.v));
+}
+
+static bool guest_copy(struct partition *p, gpa_t gpa, void *buf, uint64_t len, bool to_guest)
+{
+	while (len) {
+		uint64_t n = MIN(len, PAGE_SIZE - (gpa.v & (PAGE_SIZE - 1)));
+		uint8_t *h = guest_page(p, gpa, n);
+		if (!h)
+			return false;
+		if (to_guest)
+			memcpy(h, buf, n);
+		else
+			memcpy(buf, h, n);
+		gpa.v += n;
+		buf = (uint8_t *)buf + n;
+		len -= n;
+	}
+	return true;
+}
+
+bool guest_read(struct partition *p, gpa_t gpa, void *dst, uint64_t len)
+{
+	return guest_copy(p, gpa, dst, len, false);
+}
+
+bool guest_write(struct partition *p, gpa_t gpa, const void *src, uint64_t len)
+{
+	return guest_copy(p, gpa, (void *)src, len, true);
+}
+
+void vcpu_skip_instruction(struct vcpu *v)
+{
+	vmcs_writel(VMCS_GUEST_RIP, vmcs_readl(VMCS_GUEST_RIP) + vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
+	/* the instruction retired: STI/MOV SS blocking ends with it */
+	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
+	if (intr & 3)
+		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~3u);
+}
+
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
+{
+	uint32_t info = vector | (VMX_INTR_TYPE_HW_EXCEPTION << VMX_INTR_INFO_TYPE_SHIFT) |
+			VMX_INTR_INFO_VALID | (has_error ? VMX_INTR_INFO_ERROR_CODE : 0);
+
+	if (has_error)
+		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error);
+	vmcs_write32(VMCS_ENTRY_INTR_INFO, info);
+}
+
+void guest_end(struct vcpu *v, const char *kind, const char *fmt, ...)
+{
+	struct partition *p = v->part;
+	va_list ap;
+	int n;
+
+	n = fmt_snprintf(p->end_reason, sizeof(p->end_reason), "%s: ", kind);
+	va_start(ap, fmt);
+	fmt_vsnprintf(p->end_reason + n, sizeof(p->end_reason) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (p->platform.uart.line_len)
+		vuart_flush(&p->platform.uart);
+	log_printf("hv: guest %s: %s\n", p->name, p->end_reason);
+}

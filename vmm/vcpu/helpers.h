@@ -1,0 +1,28 @@
+/*
+ * What exit handlers do to the vCPU they run for: end its guest, move
+ * its RIP past the exiting instruction, queue an exception for the next
+ * entry, and reach guest memory.
+ */
+#ifndef VMM_VCPU_HELPERS_H
+#define VMM_VCPU_HELPERS_H
+
+#include "hv/types.h"
+
+struct vcpu;
+struct partition;
+
+/* Stop the guest: it ends with "hv: guest <name>: <kind>: <why>". */
+void guest_end(struct vcpu *v, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Guest RAM [gpa, gpa+len) through the EPT, populating it on demand.
+ * False if any of it is outside the guest's RAM. */
+bool guest_read(struct partition *p, gpa_t gpa, void *dst, uint64_t len);
+bool guest_write(struct partition *p, gpa_t gpa, const void *src, uint64_t len);
+
+/* Advance RIP past the instruction that exited. */
+void vcpu_skip_instruction(struct vcpu *v);
+/* Deliver a hardware exception at the next VM entry. */
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
+
+#endif

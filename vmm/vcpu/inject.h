@@ -1,0 +1,20 @@
+/*
+ * How the platform's interrupts reach the vCPU: by VM-entry event
+ * injection (SDM Vol. 3C 27.6), and the sleep of a guest in HLT.
+ */
+#ifndef VMM_VCPU_INJECT_H
+#define VMM_VCPU_INJECT_H
+
+#include "hv/types.h"
+
+struct vcpu;
+
+/* Before each VM entry: bring the devices up to `now` (TSC), and inject
+ * the next pending vector if the guest can take it; otherwise ask for an
+ * interrupt-window exit. */
+void vcpu_inject_interrupts(struct vcpu *v, uint64_t now);
+/* HLT with interrupts on: sleep until a guest timer, an interrupt or
+ * console input.  Returns false if nothing can ever wake the guest. */
+bool vcpu_wait_for_interrupt(struct vcpu *v);
+
+#endif
