@@ -112,6 +112,8 @@ static bool partition_create(struct partition *p, const struct guest_cfg *g, int
 	p->id = id;
 	p->cfg = g;
 	p->opts = opts;
+	p->logged_ports.max = PARTITION_PORTS_LOGGED;
+	p->logged_msrs.max = PARTITION_MSRS_LOGGED;
 	p->name = g->name;
 	p->cpu = (unsigned)g->cpu;
 	p->ram_size = g->memory;

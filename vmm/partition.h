@@ -21,6 +21,11 @@
 #include "vmm/loader/loader.h"
 #include "vmm/dev/platform.h"
 #include "vmm/vcpu/vcpu.h"
+#include "lib/log_once.h"
+
+/* How many unemulated ports and refused MSRs a guest gets logged. */
+#define PARTITION_PORTS_LOGGED 8
+#define PARTITION_MSRS_LOGGED  16
 
 enum guest_state { GUEST_READY, GUEST_RUNNING, GUEST_ENDED };
 
@@ -49,10 +54,8 @@ struct partition {
 	volatile enum guest_state state;
 	char end_reason[96];
 	unsigned shutdown_progress;      /* bytes of "Shutdown" seen on port 0x8900 */
-	uint16_t logged_ports[8];        /* unemulated ports already logged (io.c) */
-	unsigned nlogged_ports;
-	uint32_t logged_msrs[16];        /* unemulated MSRs already logged (msr.c) */
-	unsigned nlogged_msrs;
+	struct log_once logged_ports;    /* unemulated ports already logged (io.c) */
+	struct log_once logged_msrs;     /* refused MSRs already logged (msr.c) */
 	unsigned restarts;
 };
 

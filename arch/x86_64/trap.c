@@ -5,6 +5,8 @@
  * The other CPUs and their guests go on.
  */
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/vectors.h"
+#include "lib/regdump.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/lapic.h"
@@ -27,18 +29,10 @@ static const char *const exception_names[32] = {
 
 static void dump_registers(const struct trap_frame *f)
 {
-	log_printf("  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n",
-		   (unsigned long long)f->rax, (unsigned long long)f->rbx,
-		   (unsigned long long)f->rcx, (unsigned long long)f->rdx);
-	log_printf("  rsi %016llx rdi %016llx rbp %016llx rsp %016llx\n",
-		   (unsigned long long)f->rsi, (unsigned long long)f->rdi,
-		   (unsigned long long)f->rbp, (unsigned long long)f->rsp);
-	log_printf("  r8  %016llx r9  %016llx r10 %016llx r11 %016llx\n",
-		   (unsigned long long)f->r8, (unsigned long long)f->r9,
-		   (unsigned long long)f->r10, (unsigned long long)f->r11);
-	log_printf("  r12 %016llx r13 %016llx r14 %016llx r15 %016llx\n",
-		   (unsigned long long)f->r12, (unsigned long long)f->r13,
-		   (unsigned long long)f->r14, (unsigned long long)f->r15);
+	const uint64_t gpr[16] = { f->rax, f->rcx, f->rdx, f->rbx, f->rsp, f->rbp, f->rsi, f->rdi,
+				   f->r8, f->r9, f->r10, f->r11, f->r12, f->r13, f->r14, f->r15 };
+
+	log_gprs("  ", gpr);
 	log_printf("  rip %016llx cs %04llx rflags %08llx ss %04llx\n",
 		   (unsigned long long)f->rip, (unsigned long long)f->cs,
 		   (unsigned long long)f->rflags, (unsigned long long)f->ss);
@@ -49,7 +43,7 @@ static void dump_registers(const struct trap_frame *f)
 
 void trap_handler(struct trap_frame *f)
 {
-	if (f->vector == 13 && f->rip == (uint64_t)rdmsr_safe_insn) {
+	if (f->vector == X86_VEC_GP && f->rip == (uint64_t)rdmsr_safe_insn) {
 		f->rip = (uint64_t)rdmsr_safe_fixup;
 		return;
 	}
@@ -68,7 +62,7 @@ void trap_handler(struct trap_frame *f)
 		   (unsigned long long)f->error, (unsigned long long)f->rip,
 		   (unsigned long long)cr2);
 	/* a fault right at the stack pointer: the stack ran into its guard page */
-	if (f->vector == 14 && cr2 + 4096 > f->rsp && cr2 < f->rsp + 4096)
+	if (f->vector == X86_VEC_PF && cr2 + 4096 > f->rsp && cr2 < f->rsp + 4096)
 		log_printf("  (the fault is in the page below the stack: stack overflow into its guard page)\n");
 	dump_registers(f);
 	log_printf("hv: cpu %d halted\n", cpu_index());

@@ -12,8 +12,6 @@
 #include "hv/string.h"
 
 #define LAPIC_BUS_HZ 100000000ull   /* the APIC timer's input clock, unless CPUID says */
-#define UART_IRQ     4
-#define SCI_IRQ      9              /* the FADT's SCI */
 
 /*
  * Linux takes the APIC timer to run at the core crystal clock of CPUID
@@ -82,9 +80,9 @@ void platform_update(struct platform *pf, uint64_t now)
 	vlapic_tick(&pf->lapic, now);
 	if (vpit_irq_due(&pf->pit, tsc_to_ns(now)))
 		vpic_pulse_irq(&pf->pic, VPIT_IRQ);
-	vpic_set_irq(&pf->pic, UART_IRQ, vuart_irq_line(&pf->uart));
+	vpic_set_irq(&pf->pic, VUART_COM1_IRQ, vuart_irq_line(&pf->uart));
 	vpic_set_irq(&pf->pic, VRTC_IRQ, vrtc_irq_pending(&pf->rtc));
-	vpic_set_irq(&pf->pic, SCI_IRQ, vpm_sci_pending(&pf->pm));
+	vpic_set_irq(&pf->pic, ACPI_GUEST_SCI_IRQ, vpm_sci_pending(&pf->pm));
 }
 
 int platform_next_vector(struct platform *pf, bool *from_pic)
@@ -125,7 +123,7 @@ uint64_t platform_next_deadline(struct platform *pf)
 size_t platform_firmware_tables(uint8_t *buf, size_t cap)
 {
 	/* no MADT: there is no I/O APIC, and the 8259 must stay behind LINT0 */
-	struct acpi_guest_config cfg = { .ncpus = 1, .pm_base = PLATFORM_PM_BASE, .sci_irq = SCI_IRQ,
+	struct acpi_guest_config cfg = { .ncpus = 1, .pm_base = PLATFORM_PM_BASE, .sci_irq = ACPI_GUEST_SCI_IRQ,
 					 .no_madt = true };
 	uint64_t rsdp;
 

@@ -9,38 +9,15 @@
 #include "vmm/vcpu/exit.h"
 #include "vmm/vcpu/helpers.h"
 #include "vmm/partition.h"
+#include "arch/x86_64/vectors.h"
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmcs.h"
 #include "arch/x86_64/cpu.h"
 
-#define VEC_GP 13
 #define CR0_VALID (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG)
 #define CR4_PCIDE (1ull << 17)
 
 enum cr_access { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
-
-static uint64_t *gpr(struct vcpu *v, unsigned n)
-{
-	uint64_t *regs[16] = {
-		&v->regs.rax, &v->regs.rcx, &v->regs.rdx, &v->regs.rbx, NULL, &v->regs.rbp,
-		&v->regs.rsi, &v->regs.rdi, &v->regs.r8, &v->regs.r9, &v->regs.r10,
-		&v->regs.r11, &v->regs.r12, &v->regs.r13, &v->regs.r14, &v->regs.r15,
-	};
-	return regs[n & 15];
-}
-
-static uint64_t read_gpr(struct vcpu *v, unsigned n)
-{
-	return n == 4 ? vmcs_readl(VMCS_GUEST_RSP) : *gpr(v, n);
-}
-
-static void write_gpr(struct vcpu *v, unsigned n, uint64_t val)
-{
-	if (n == 4)
-		vmcs_writel(VMCS_GUEST_RSP, val);
-	else
-		*gpr(v, n) = val;
-}
 
 static void load_pae_pdptes(struct vcpu *v)
 {
@@ -112,18 +89,18 @@ enum exit_result exit_cr_access(struct vcpu *v, uint64_t qual)
 	switch (type) {
 	case CR_MOV_TO:
 		if (cr == 0)
-			ok = guest_set_cr0(v, read_gpr(v, reg));
+			ok = guest_set_cr0(v, vcpu_gpr_read(v, reg));
 		else if (cr == 4)
-			ok = guest_set_cr4(v, read_gpr(v, reg));
+			ok = guest_set_cr4(v, vcpu_gpr_read(v, reg));
 		else if (cr == 3)
-			vmcs_writel(VMCS_GUEST_CR3, read_gpr(v, reg));
+			vmcs_writel(VMCS_GUEST_CR3, vcpu_gpr_read(v, reg));
 		else
 			return EXIT_UNHANDLED;
 		break;
 	case CR_MOV_FROM:
 		if (cr != 3)
 			return EXIT_UNHANDLED;
-		write_gpr(v, reg, vmcs_readl(VMCS_GUEST_CR3));
+		vcpu_gpr_write(v, reg, vmcs_readl(VMCS_GUEST_CR3));
 		break;
 	case CR_CLTS:
 		ok = guest_set_cr0(v, cr0 & ~CR0_TS);
@@ -136,7 +113,7 @@ enum exit_result exit_cr_access(struct vcpu *v, uint64_t qual)
 	}
 	}
 	if (!ok) {
-		vcpu_inject_exception(v, VEC_GP, true, 0);
+		vcpu_inject_exception(v, X86_VEC_GP, true, 0);
 		return EXIT_HANDLED;
 	}
 	vcpu_skip_instruction(v);

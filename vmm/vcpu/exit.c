@@ -8,6 +8,7 @@
 #include "vmm/vcpu/exit.h"
 #include "vmm/vcpu/helpers.h"
 #include "vmm/partition.h"
+#include "arch/x86_64/vectors.h"
 #include "vmm/vcpu/inject.h"
 #include "vmm/vmx/exit_reason.h"
 #include "vmm/vmx/vmcs.h"
@@ -16,8 +17,6 @@
 #include "arch/x86_64/lapic.h"
 #include "hv/log.h"
 
-#define VEC_UD 6
-#define VEC_GP 13
 
 static enum exit_result exit_triple_fault(struct vcpu *v, uint64_t qual)
 {
@@ -42,7 +41,7 @@ static enum exit_result exit_hlt(struct vcpu *v, uint64_t qual)
 /* VMX instructions in a guest raise #UD: it runs without VMX (SDM 25.1.3). */
 static enum exit_result exit_vmx_insn(struct vcpu *v, uint64_t qual)
 {
-	vcpu_inject_exception(v, VEC_UD, false, 0);
+	vcpu_inject_exception(v, X86_VEC_UD, false, 0);
 	return EXIT_HANDLED;
 }
 
@@ -77,7 +76,7 @@ static enum exit_result exit_xsetbv(struct vcpu *v, uint64_t qual)
 	uint64_t allowed = ((uint64_t)r.edx << 32) | r.eax;
 
 	if (idx != 0 || !(val & 1) || (val & ~allowed) || ((val & 4) && !(val & 2))) {
-		vcpu_inject_exception(v, VEC_GP, true, 0);
+		vcpu_inject_exception(v, X86_VEC_GP, true, 0);
 		return EXIT_HANDLED;
 	}
 	asm volatile("xsetbv" : : "a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "c"(idx));
@@ -130,7 +129,7 @@ static void entry_failed(struct vcpu *v, uint32_t reason)
 
 	guest_end(v, "killed", "VM entry failed: %s (exit qualification %llu)", why,
 		  (unsigned long long)vmcs_readl(VMCS_EXIT_QUALIFICATION));
-	vmcs_dump(v);
+	vcpu_dump(v);
 }
 
 bool exit_dispatch(struct vcpu *v, uint32_t reason)
@@ -149,7 +148,7 @@ bool exit_dispatch(struct vcpu *v, uint32_t reason)
 		r = handlers[basic](v, vmcs_readl(VMCS_EXIT_QUALIFICATION));
 	if (r == EXIT_UNHANDLED) {
 		guest_end(v, "killed", "unhandled exit %s", exit_reason_name(basic));
-		vmcs_dump(v);
+		vcpu_dump(v);
 		return false;
 	}
 	return r == EXIT_HANDLED;

@@ -2,6 +2,8 @@
 #include "vmm/vcpu/helpers.h"
 #include "vmm/partition.h"
 #include "vmm/vmx/vmx.h"
+#include "vmm/vmx/vmcs.h"
+#include "lib/regdump.h"
 #include "arch/x86_64/paging.h"
 #include "lib/fmt.h"
 #include "hv/log.h"
@@ -44,6 +46,52 @@ bool guest_read(struct partition *p, gpa_t gpa, void *dst, uint64_t len)
 bool guest_write(struct partition *p, gpa_t gpa, const void *src, uint64_t len)
 {
 	return guest_copy(p, gpa, (void *)src, len, true);
+}
+
+#define GPR_RSP 4
+
+/* Where register n is saved in struct guest_regs (RSP is in the VMCS). */
+static const uint8_t gpr_offset[16] = {
+	offsetof(struct guest_regs, rax), offsetof(struct guest_regs, rcx),
+	offsetof(struct guest_regs, rdx), offsetof(struct guest_regs, rbx), 0,
+	offsetof(struct guest_regs, rbp), offsetof(struct guest_regs, rsi),
+	offsetof(struct guest_regs, rdi), offsetof(struct guest_regs, r8),
+	offsetof(struct guest_regs, r9), offsetof(struct guest_regs, r10),
+	offsetof(struct guest_regs, r11), offsetof(struct guest_regs, r12),
+	offsetof(struct guest_regs, r13), offsetof(struct guest_regs, r14),
+	offsetof(struct guest_regs, r15),
+};
+
+uint64_t vcpu_gpr_read(const struct vcpu *v, unsigned n)
+{
+	n &= 15;
+	if (n == GPR_RSP)
+		return vmcs_readl(VMCS_GUEST_RSP);
+	return *(const uint64_t *)((const uint8_t *)&v->regs + gpr_offset[n]);
+}
+
+void vcpu_gpr_write(struct vcpu *v, unsigned n, uint64_t val)
+{
+	n &= 15;
+	if (n == GPR_RSP)
+		vmcs_writel(VMCS_GUEST_RSP, val);
+	else
+		*(uint64_t *)((uint8_t *)&v->regs + gpr_offset[n]) = val;
+}
+
+void vcpu_gprs_read(const struct vcpu *v, uint64_t gpr[16])
+{
+	for (unsigned n = 0; n < 16; n++)
+		gpr[n] = vcpu_gpr_read(v, n);
+}
+
+void vcpu_dump(const struct vcpu *v)
+{
+	uint64_t gpr[16];
+
+	vmcs_dump();
+	vcpu_gprs_read(v, gpr);
+	log_gprs("  regs: ", gpr);
 }
 
 void vcpu_skip_instruction(struct vcpu *v)

@@ -22,6 +22,17 @@ bool guest_write(struct partition *p, gpa_t gpa, const void *src, uint64_t len);
 
 /* Advance RIP past the instruction that exited. */
 void vcpu_skip_instruction(struct vcpu *v);
+/* General register n in the architectural numbering (0 rax, 1 rcx, 2 rdx,
+ * 3 rbx, 4 rsp, 5 rbp, 6 rsi, 7 rdi, 8-15 r8-r15), as instruction
+ * encodings and exit qualifications number them.  RSP lives in the VMCS. */
+uint64_t vcpu_gpr_read(const struct vcpu *v, unsigned n);
+void vcpu_gpr_write(struct vcpu *v, unsigned n, uint64_t val);
+/* All 16 at once, for the instruction emulator and dumps. */
+void vcpu_gprs_read(const struct vcpu *v, uint64_t gpr[16]);
+
+/* Log the vCPU's VMCS fields and all 16 general registers. */
+void vcpu_dump(const struct vcpu *v);
+
 /* Deliver a hardware exception at the next VM entry. */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
 

@@ -7,6 +7,7 @@
 #include "vmm/vcpu/exit.h"
 #include "vmm/vcpu/helpers.h"
 #include "vmm/partition.h"
+#include "lib/log_once.h"
 #include "vmm/vmx/vmx.h"
 #include "hv/log.h"
 #include "hv/string.h"
@@ -18,8 +19,6 @@
 
 #define PORT_DEBUG_EXIT 0xf4     /* QEMU isa-debug-exit */
 #define PORT_SHUTDOWN   0x8900   /* Bochs shutdown port */
-#define COM1_BASE       0x3f8
-#define UNEMULATED_LOG_MAX 8
 
 struct port_range {
 	uint16_t base, count;
@@ -48,8 +47,8 @@ static enum exit_result uart_write(struct vcpu *v, uint16_t off, unsigned size, 
 	 * while the byte is in THR; drop it here too, so the edge-triggered
 	 * PIC sees a new edge when it rises again on the next entry.
 	 */
-	if (off == 0 && !(v->part->platform.uart.lcr & 0x80)) {
-		vpic_set_irq(&v->part->platform.pic, 4, 0);
+	if (off == 0 && !(v->part->platform.uart.lcr & VUART_LCR_DLAB)) {
+		vpic_set_irq(&v->part->platform.pic, VUART_COM1_IRQ, 0);
 		platform_touch(&v->part->platform);
 	} else if (vuart_irq_line(&v->part->platform.uart) != line) {
 		platform_touch(&v->part->platform);
@@ -219,7 +218,7 @@ static const struct port_range ports[] = {
 	{ 0x92, 1, zero, reset_write },
 	{ 0xa0, 2, pic_read, pic_write },
 	{ PORT_DEBUG_EXIT, 4, all_ones, debug_exit_write },
-	{ COM1_BASE, 8, uart_read, uart_write },
+	{ VUART_COM1_BASE, VUART_NPORTS, uart_read, uart_write },
 	{ 0x4d0, 2, pic_read, pic_write },
 	{ 0x510, 2, fwcfg_read_port, fwcfg_write_port },
 	{ PLATFORM_PM_BASE, VPM_NPORTS, pm_read, pm_write },
@@ -232,15 +231,11 @@ static const struct port_range pci_ports = { 0xcf8, 8, pci_read, pci_write };
 static void log_unemulated(struct vcpu *v, uint16_t port, bool in)
 {
 	struct partition *p = v->part;
+	enum log_once_verdict once = log_once(&p->logged_ports, port);
 
-	for (unsigned i = 0; i < p->nlogged_ports; i++)
-		if (p->logged_ports[i] == port)
-			return;
-	if (p->nlogged_ports < UNEMULATED_LOG_MAX) {
-		p->logged_ports[p->nlogged_ports++] = port;
+	if (once != LOG_ONCE_SKIP)
 		log_printf("hv: guest %s: unemulated port 0x%x (%s)%s\n", p->name, port, in ? "in" : "out",
-			   p->nlogged_ports == UNEMULATED_LOG_MAX ? "; further ports not logged" : "");
-	}
+			   once == LOG_ONCE_LAST ? "; further ports not logged" : "");
 }
 
 static const struct port_range *find_port(uint16_t port, unsigned size)

@@ -40,22 +40,10 @@ static int fetch(struct vcpu *v, uint8_t *buf, size_t *len)
 	return -1;
 }
 
-static void regs_out(struct vcpu *v, uint64_t r[16])
-{
-	const struct guest_regs *g = &v->regs;
-	uint64_t tmp[16] = { g->rax, g->rcx, g->rdx, g->rbx, vmcs_readl(VMCS_GUEST_RSP), g->rbp,
-			     g->rsi, g->rdi, g->r8, g->r9, g->r10, g->r11, g->r12, g->r13, g->r14, g->r15 };
-	memcpy(r, tmp, sizeof(tmp));
-}
-
 static void regs_in(struct vcpu *v, const uint64_t r[16])
 {
-	struct guest_regs *g = &v->regs;
-
-	g->rax = r[0]; g->rcx = r[1]; g->rdx = r[2]; g->rbx = r[3];
-	vmcs_writel(VMCS_GUEST_RSP, r[4]);
-	g->rbp = r[5]; g->rsi = r[6]; g->rdi = r[7]; g->r8 = r[8]; g->r9 = r[9];
-	g->r10 = r[10]; g->r11 = r[11]; g->r12 = r[12]; g->r13 = r[13]; g->r14 = r[14]; g->r15 = r[15];
+	for (unsigned n = 0; n < 16; n++)
+		vcpu_gpr_write(v, n, r[n]);
 }
 
 enum exit_result mmio_emulate(struct vcpu *v, gpa_t gpa, const struct mmio_device *dev)
@@ -76,7 +64,7 @@ enum exit_result mmio_emulate(struct vcpu *v, gpa_t gpa, const struct mmio_devic
 			  (unsigned long long)gpa.v, d.opcode, decode_strerror(err));
 		return EXIT_GUEST_ENDED;
 	}
-	regs_out(v, regs);
+	vcpu_gprs_read(v, regs);
 	uint64_t off = gpa.v - dev->base;
 	if (d.kind == DEC_READ || d.kind == DEC_XCHG) {
 		uint64_t old = dev->read(v, off, d.size);

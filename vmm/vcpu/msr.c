@@ -9,13 +9,14 @@
 #include "vmm/vcpu/msr.h"
 #include "vmm/vcpu/helpers.h"
 #include "vmm/partition.h"
+#include "lib/log_once.h"
+#include "arch/x86_64/vectors.h"
 #include "vmm/vmx/vmx.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 #include "hv/string.h"
 #include "hv/log.h"
 
-#define VEC_GP 13
 #define MSR_IA32_TSC          0x10
 #define MSR_IA32_MISC_ENABLE  0x1a0
 #define MSR_IA32_BIOS_SIGN_ID 0x8b     /* microcode revision */
@@ -174,22 +175,16 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	return false;
 }
 
-#define UNEMULATED_MSR_LOG_MAX 16
-
 /* An MSR access that raises #GP: logged once per MSR (the first few). */
 static void log_unemulated(struct vcpu *v, uint32_t msr, bool write)
 {
 	struct partition *p = v->part;
+	enum log_once_verdict once = log_once(&p->logged_msrs, msr);
 
-	for (unsigned i = 0; i < p->nlogged_msrs; i++)
-		if (p->logged_msrs[i] == msr)
-			return;
-	if (p->nlogged_msrs >= UNEMULATED_MSR_LOG_MAX)
-		return;
-	p->logged_msrs[p->nlogged_msrs++] = msr;
-	log_printf("hv: guest %s: MSR 0x%x (%s) not emulated or value refused: #GP%s\n", p->name, msr,
-		   write ? "wrmsr" : "rdmsr",
-		   p->nlogged_msrs == UNEMULATED_MSR_LOG_MAX ? "; further MSRs not logged" : "");
+	if (once != LOG_ONCE_SKIP)
+		log_printf("hv: guest %s: MSR 0x%x (%s) not emulated or value refused: #GP%s\n", p->name,
+			   msr, write ? "wrmsr" : "rdmsr",
+			   once == LOG_ONCE_LAST ? "; further MSRs not logged" : "");
 }
 
 enum exit_result exit_rdmsr(struct vcpu *v, uint64_t qual)
@@ -198,7 +193,7 @@ enum exit_result exit_rdmsr(struct vcpu *v, uint64_t qual)
 
 	if (!msr_read(v, (uint32_t)v->regs.rcx, &val)) {
 		log_unemulated(v, (uint32_t)v->regs.rcx, false);
-		vcpu_inject_exception(v, VEC_GP, true, 0);
+		vcpu_inject_exception(v, X86_VEC_GP, true, 0);
 		return EXIT_HANDLED;
 	}
 	v->regs.rax = (uint32_t)val;
@@ -213,7 +208,7 @@ enum exit_result exit_wrmsr(struct vcpu *v, uint64_t qual)
 
 	if (!msr_write(v, (uint32_t)v->regs.rcx, val)) {
 		log_unemulated(v, (uint32_t)v->regs.rcx, true);
-		vcpu_inject_exception(v, VEC_GP, true, 0);
+		vcpu_inject_exception(v, X86_VEC_GP, true, 0);
 		return EXIT_HANDLED;
 	}
 	vcpu_skip_instruction(v);

@@ -203,7 +203,7 @@ static void run(struct partition *p)
 			guest_end(v, "killed", "%s failed: %s", v->launched ? "VMRESUME" : "VMLAUNCH",
 				  err == 1 ? "no current VMCS" :
 				  vmx_insn_error_name((unsigned)vmcs_read32(VMCS_VM_INSTRUCTION_ERROR)));
-			vmcs_dump(v);
+			vcpu_dump(v);
 			return;
 		}
 		v->launched = true;

@@ -265,10 +265,8 @@ bool vmcs_check_guest(struct vcpu *v, char *why, size_t whylen)
 	return vmcheck_guest(&s, why, whylen) == 0;
 }
 
-void vmcs_dump(const struct vcpu *v)
+void vmcs_dump(void)
 {
-	const struct guest_regs *r = &v->regs;
-
 	log_printf("  vmcs: rip %016llx rsp %016llx rflags %08llx cs %04x ss %04x\n",
 		   (unsigned long long)vmcs_readl(VMCS_GUEST_RIP),
 		   (unsigned long long)vmcs_readl(VMCS_GUEST_RSP),
@@ -284,10 +282,4 @@ void vmcs_dump(const struct vcpu *v)
 		   (unsigned long long)vmcs_readl(VMCS_EXIT_QUALIFICATION),
 		   (unsigned long long)vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS),
 		   vmcs_read32(VMCS_EXIT_INTR_INFO), vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
-	log_printf("  regs: rax %016llx rbx %016llx rcx %016llx rdx %016llx\n",
-		   (unsigned long long)r->rax, (unsigned long long)r->rbx,
-		   (unsigned long long)r->rcx, (unsigned long long)r->rdx);
-	log_printf("  regs: rsi %016llx rdi %016llx rbp %016llx r8  %016llx\n",
-		   (unsigned long long)r->rsi, (unsigned long long)r->rdi,
-		   (unsigned long long)r->rbp, (unsigned long long)r->r8);
 }
