@@ -21,7 +21,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic \
 	-fno-pie -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx \
 	-mcmodel=kernel -fno-omit-frame-pointer -fno-builtin \
 	-fno-asynchronous-unwind-tables -fno-common \
-	-Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 	-I. -Iinclude -DHV_NAME='"$(NAME)"' -DHV_VERSION='"$(VERSION)"' -MMD -MP
 KASFLAGS := -I. -Iinclude -MMD -MP -D__ASSEMBLY__
 

@@ -19,21 +19,17 @@
 #include "drivers/power.h"
 #include "pmm/kpage.h"
 #include "vmm/vmx/vmx_caps.h"
+#include "boot/boot.h"
 #include "vmm/partition.h"
 #include "vmm/focus.h"
 #include "vmm/vcpu/run.h"
 #include "hv/log.h"
 #include "hv/string.h"
 
-extern char __image_start[], __image_end[], bsp_stack_top[];
-
 static struct mb2_info mb2;
 static struct hv_options opts;
 static struct acpi_info acpi;
 static struct kpage_boot mem;
-
-extern uint64_t boot_tsc;
-uint64_t hv_start_tsc;   /* TSC at the multiboot2 entry (vmm/vcpu/run.h) */
 
 static void parse_boot_info(uint32_t magic, uint32_t info_phys)
 {

@@ -78,7 +78,10 @@ static uint8_t buf[8192];
 static size_t build_and_parse(uint64_t gpa, const struct acpi_guest_config *cfg,
 			      struct acpi_info *info, uint64_t *rsdp)
 {
-	size_t n = acpi_guest_build(buf, sizeof(buf), gpa, cfg, rsdp);
+	gpa_t at;
+	size_t n = acpi_guest_build(buf, sizeof(buf), GPA(gpa), cfg, &at);
+
+	*rsdp = at.v;
 
 	tables = buf;
 	tables_gpa = gpa;
@@ -217,8 +220,8 @@ static void test_rsdt_alone_is_enough(void)
 static void test_found_by_bios_area_scan(void)
 {
 	struct acpi_info info;
-	uint64_t rsdp;
-	size_t n = acpi_guest_build(buf, sizeof(buf), BIOS_GPA, NULL, &rsdp);
+	gpa_t rsdp;
+	size_t n = acpi_guest_build(buf, sizeof(buf), GPA(BIOS_GPA), NULL, &rsdp);
 
 	memset(mem, 0, sizeof(mem));
 	memcpy(mem + BIOS_GPA, buf, n);
@@ -358,12 +361,13 @@ static void test_madt_entries(void)
 static void test_tables_disjoint(void)
 {
 	struct acpi_guest_config cfg = { .ncpus = 8 };
-	uint64_t rsdp, at[6], len[6];
-	size_t n = acpi_guest_build(buf, sizeof(buf), 0x200000, &cfg, &rsdp);
+	gpa_t rsdp;
+	uint64_t at[6], len[6];
+	size_t n = acpi_guest_build(buf, sizeof(buf), GPA(0x200000), &cfg, &rsdp);
 	const uint8_t *x = buf + (rd64(buf + 24) - 0x200000);
 	const uint8_t *f = buf + (rd64(x + 36) - 0x200000);
 
-	at[0] = rsdp;                     len[0] = 36;
+	at[0] = rsdp.v;                   len[0] = 36;
 	at[1] = rd32(buf + 16);           len[1] = 44;
 	at[2] = rd64(buf + 24);           len[2] = 52;
 	at[3] = rd64(x + 36);             len[3] = 276;
@@ -381,17 +385,17 @@ static void test_tables_disjoint(void)
 
 static void test_buffer_too_small(void)
 {
-	uint64_t rsdp = 0x1234;
+	gpa_t rsdp = GPA(0x1234);
 	size_t need = acpi_guest_size(2);
 	struct acpi_guest_config cfg = { .ncpus = 2 };
 
 	host_log_clear();
 	memset(buf, 0xaa, sizeof(buf));
-	CHECK_EQ(acpi_guest_build(buf, need - 1, BIOS_GPA, &cfg, &rsdp), 0);
+	CHECK_EQ(acpi_guest_build(buf, need - 1, GPA(BIOS_GPA), &cfg, &rsdp), 0);
 	CHECK_STR_CONTAINS(host_log_text(), "need");
-	CHECK_EQ(rsdp, 0x1234);
+	CHECK_EQ(rsdp.v, 0x1234);
 	CHECK_EQ(buf[0], 0xaa);                 /* nothing written */
-	CHECK_EQ(acpi_guest_build(buf, need, BIOS_GPA, &cfg, &rsdp), need);
+	CHECK_EQ(acpi_guest_build(buf, need, GPA(BIOS_GPA), &cfg, &rsdp), need);
 }
 
 static void test_bad_arguments_refused(void)
@@ -402,21 +406,21 @@ static void test_bad_arguments_refused(void)
 	struct acpi_guest_config sci = { .sci_irq = 16 };
 	struct acpi_guest_config port = { .pm_base = 0xfff8 };
 	static uint8_t big[4096 + 255 * 8];
-	uint64_t rsdp;
+	gpa_t rsdp;
 
 	host_log_clear();
-	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), BIOS_GPA + 16, NULL, &rsdp), 0);
+	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), GPA(BIOS_GPA + 16), NULL, &rsdp), 0);
 	CHECK_STR_CONTAINS(host_log_text(), "aligned");
-	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), GIB(4) - 0x40, NULL, &rsdp), 0);
-	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), GIB(8), NULL, &rsdp), 0);
-	CHECK(acpi_guest_build(buf, sizeof(buf), GIB(4) - 0x1000, NULL, &rsdp) > 0);
+	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), GPA(GIB(4) - 0x40), NULL, &rsdp), 0);
+	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), GPA(GIB(8)), NULL, &rsdp), 0);
+	CHECK(acpi_guest_build(buf, sizeof(buf), GPA(GIB(4) - 0x1000), NULL, &rsdp) > 0);
 	host_log_clear();
-	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), BIOS_GPA, &many, &rsdp), 0);
+	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), GPA(BIOS_GPA), &many, &rsdp), 0);
 	CHECK_STR_CONTAINS(host_log_text(), "bad config");
-	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), BIOS_GPA, &oem, &rsdp), 0);
-	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), BIOS_GPA, &sci, &rsdp), 0);
-	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), BIOS_GPA, &port, &rsdp), 0);
-	CHECK_EQ(acpi_guest_build(big, sizeof(big), 0x100000, &max, &rsdp), acpi_guest_size(255));
+	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), GPA(BIOS_GPA), &oem, &rsdp), 0);
+	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), GPA(BIOS_GPA), &sci, &rsdp), 0);
+	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), GPA(BIOS_GPA), &port, &rsdp), 0);
+	CHECK_EQ(acpi_guest_build(big, sizeof(big), GPA(0x100000), &max, &rsdp), acpi_guest_size(255));
 }
 
 int main(void)

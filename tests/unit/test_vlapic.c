@@ -124,7 +124,7 @@ static void test_reset_state(void)
 	     off += 0x10)
 		CHECK_EQ(rd(&v, off), VLAPIC_LVT_MASKED);
 	CHECK(vlapic_mmio_enabled(&v));
-	CHECK_EQ(vlapic_mmio_base(&v), 0xfee00000ull);
+	CHECK_EQ(vlapic_mmio_base(&v).v, 0xfee00000ull);
 	CHECK_EQ(vlapic_timer_deadline(&v), VLAPIC_NO_DEADLINE);
 	/* Software-disabled: fixed interrupts are dropped. */
 	vlapic_accept_irq(&v, 0x40, false);
@@ -453,7 +453,7 @@ static void test_apic_base_transitions(void)
 	CHECK_EQ(vlapic_set_base(&v, base | VLAPIC_BASE_EXTD), -1);
 	/* disabled -> xAPIC, relocated: power-up registers, and it works. */
 	CHECK_EQ(vlapic_set_base(&v, 0xfed00000ull | VLAPIC_BASE_EN), 0);
-	CHECK_EQ(vlapic_mmio_base(&v), 0xfed00000ull);
+	CHECK_EQ(vlapic_mmio_base(&v).v, 0xfed00000ull);
 	CHECK_EQ(rd(&v, VLAPIC_REG_TPR), 0);
 	CHECK_EQ(rd(&v, VLAPIC_REG_SVR), 0xff);
 	CHECK(!irr_has(&v, 0x50));

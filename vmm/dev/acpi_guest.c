@@ -428,9 +428,10 @@ static bool gpa_ok(uint64_t gpa, size_t len)
 	return true;
 }
 
-size_t acpi_guest_build(uint8_t *buf, size_t cap, uint64_t gpa,
-			const struct acpi_guest_config *cfg, uint64_t *rsdp_gpa_out)
+size_t acpi_guest_build(uint8_t *buf, size_t cap, gpa_t at,
+			const struct acpi_guest_config *cfg, gpa_t *rsdp_gpa_out)
 {
+	uint64_t gpa = at.v;
 	struct params pr;
 
 	if (!params_from(cfg, &pr))
@@ -453,6 +454,6 @@ size_t acpi_guest_build(uint8_t *buf, size_t cap, uint64_t gpa,
 	write_root(buf, &pr, pr.l.xsdt, "XSDT", 8);
 	write_root(buf, &pr, pr.l.rsdt, "RSDT", 4);
 	write_rsdp(buf, &pr);
-	*rsdp_gpa_out = gpa + pr.l.rsdp;
+	*rsdp_gpa_out = GPA(gpa + pr.l.rsdp);
 	return pr.l.end;
 }

@@ -25,9 +25,7 @@
 #ifndef VMM_ACPI_GUEST_H
 #define VMM_ACPI_GUEST_H
 
-#include <stdint.h>
-#include <stdbool.h>
-#include <stddef.h>
+#include "hv/types.h"
 
 #define ACPI_GUEST_MAX_CPUS     255     /* xAPIC ids 0..254; 0xff is broadcast */
 #define ACPI_GUEST_SCI_IRQ      9       /* the PIIX4 convention, ISA IRQ 9 */
@@ -59,7 +57,7 @@ size_t acpi_guest_size(unsigned ncpus);
  * *rsdp_gpa_out, or returns 0 (and logs why) if cap is too small or an
  * argument is out of range.
  */
-size_t acpi_guest_build(uint8_t *buf, size_t cap, uint64_t gpa,
-			const struct acpi_guest_config *cfg, uint64_t *rsdp_gpa_out);
+size_t acpi_guest_build(uint8_t *buf, size_t cap, gpa_t gpa,
+			const struct acpi_guest_config *cfg, gpa_t *rsdp_gpa_out);
 
 #endif

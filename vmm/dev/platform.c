@@ -125,7 +125,7 @@ size_t platform_firmware_tables(uint8_t *buf, size_t cap)
 	/* no MADT: there is no I/O APIC, and the 8259 must stay behind LINT0 */
 	struct acpi_guest_config cfg = { .ncpus = 1, .pm_base = PLATFORM_PM_BASE, .sci_irq = ACPI_GUEST_SCI_IRQ,
 					 .no_madt = true };
-	uint64_t rsdp;
+	gpa_t rsdp;
 
-	return acpi_guest_build(buf, cap, PLATFORM_ACPI_GPA, &cfg, &rsdp);
+	return acpi_guest_build(buf, cap, GPA(PLATFORM_ACPI_GPA), &cfg, &rsdp);
 }

@@ -716,9 +716,9 @@ bool vlapic_mmio_enabled(const struct vlapic *v)
 	return hw_enabled(v) && !x2apic_mode(v);
 }
 
-uint64_t vlapic_mmio_base(const struct vlapic *v)
+gpa_t vlapic_mmio_base(const struct vlapic *v)
 {
-	return v->base & ~0xfffull & ((1ull << v->cfg.phys_bits) - 1);
+	return GPA(v->base & ~0xfffull & ((1ull << v->cfg.phys_bits) - 1));
 }
 
 uint32_t vlapic_mmio_read(struct vlapic *v, uint32_t offset)

@@ -41,8 +41,7 @@
 #ifndef VMM_VLAPIC_H
 #define VMM_VLAPIC_H
 
-#include <stdint.h>
-#include <stdbool.h>
+#include "hv/types.h"
 
 /* xAPIC MMIO register offsets (Table 11-1) */
 #define VLAPIC_REG_ID        0x020
@@ -176,7 +175,7 @@ uint64_t vlapic_get_base(const struct vlapic *v);
 int vlapic_set_base(struct vlapic *v, uint64_t val);
 /* The guest-physical address of the MMIO page, when in xAPIC mode. */
 bool vlapic_mmio_enabled(const struct vlapic *v);
-uint64_t vlapic_mmio_base(const struct vlapic *v);
+gpa_t vlapic_mmio_base(const struct vlapic *v);
 
 /* A fixed interrupt from the IOAPIC, an MSI or the sender itself. */
 void vlapic_accept_irq(struct vlapic *v, uint8_t vector, bool level);

@@ -65,7 +65,7 @@ enum exit_result mmio_emulate(struct vcpu *v, gpa_t gpa, const struct mmio_devic
 		return EXIT_GUEST_ENDED;
 	}
 	vcpu_gprs_read(v, regs);
-	uint64_t off = gpa.v - dev->base;
+	uint64_t off = gpa.v - dev->base.v;
 	if (d.kind == DEC_READ || d.kind == DEC_XCHG) {
 		uint64_t old = dev->read(v, off, d.size);
 		if (d.kind == DEC_XCHG)
@@ -102,7 +102,7 @@ enum exit_result mmio_exit(struct vcpu *v, gpa_t gpa)
 	struct vlapic *l = &v->part->platform.lapic;
 	struct mmio_device apic = { vlapic_mmio_base(l), lapic_mmio_read, lapic_mmio_write };
 
-	if (vlapic_mmio_enabled(l) && gpa.v >= apic.base && gpa.v < apic.base + PAGE_SIZE)
+	if (vlapic_mmio_enabled(l) && gpa.v >= apic.base.v && gpa.v < apic.base.v + PAGE_SIZE)
 		return mmio_emulate(v, gpa, &apic);
 	return EXIT_UNHANDLED;
 }

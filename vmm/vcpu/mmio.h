@@ -8,7 +8,7 @@
 struct vcpu;
 
 struct mmio_device {
-	uint64_t base;   /* gpa of offset 0 */
+	gpa_t base;      /* offset 0 */
 	uint64_t (*read)(struct vcpu *v, uint64_t off, unsigned size);
 	void (*write)(struct vcpu *v, uint64_t off, unsigned size, uint64_t val);
 };

@@ -21,8 +21,6 @@
 #include "hv/log.h"
 #include "hv/string.h"
 
-extern char vmx_exit_entry[];
-
 /* Bits of CR0/CR4 that VMX fixes and the guest must not own. */
 static uint64_t cr0_host_owned(void)
 {

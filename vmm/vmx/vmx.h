@@ -57,6 +57,8 @@ struct guest_regs;
  * return 0.  1: the instruction failed with no current VMCS, 2: with an
  * error in the VM-instruction error field. */
 int vmx_enter(struct guest_regs *regs, int launched);
+/* Where a VM exit lands (the VMCS host RIP). */
+extern char vmx_exit_entry[];
 
 bool vmx_on(void);                 /* VMXON on this CPU (fixed bits, region) */
 bool vmcs_clear(hpa_t vmcs);
