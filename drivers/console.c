@@ -1,5 +1,5 @@
 /*
- * Console fan-out and the log API.  Each log_printf() call is formatted
+ * Console fan-out and the log API (with panic()).  Each log_printf() call is formatted
  * into a buffer and written whole under a lock, so lines from different
  * CPUs do not interleave.
  */
@@ -8,6 +8,7 @@
 #include "drivers/fbcon.h"
 #include "arch/x86_64/spinlock.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/cpu.h"
 #include "hv/log.h"
 #include "lib/fmt.h"
 
@@ -75,4 +76,16 @@ void log_printf(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vprintf(fmt, ap);
 	va_end(ap);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	log_printf("hv: PANIC: cpu %d: ", cpu_index());
+	va_start(ap, fmt);
+	log_vprintf(fmt, ap);
+	va_end(ap);
+	log_printf("\n");
+	halt_forever();
 }

@@ -1,8 +1,8 @@
 /* The hypervisor's page allocator instance; see kpage.h. */
 #include "pmm/kpage.h"
-#include "arch/x86_64/paging.h"
+#include "arch/x86_64/memlayout.h"
 #include "arch/x86_64/spinlock.h"
-#include "arch/x86_64/trap.h"
+#include "hv/log.h"
 #include "hv/string.h"
 
 #define POISON_ALLOC 0xa5
@@ -20,7 +20,7 @@ void kpage_set_debug(bool on)
 
 void kpage_setup(const struct mem_range *raw, size_t nraw,
 		 const struct mem_range *reserved, size_t nreserved,
-		 struct kpage_boot *out)
+		 size_t pool, struct kpage_boot *out)
 {
 	struct mem_range rsv[40];
 	int n;
@@ -40,9 +40,7 @@ void kpage_setup(const struct mem_range *raw, size_t nraw,
 		panic("pmm: no usable RAM left after reserving the image, modules and boot info");
 
 	/* metadata and the first page-table pool share one reserved block below 4 GiB */
-	uint64_t last = out->ram[out->nram - 1].base + out->ram[out->nram - 1].len;
 	size_t meta = ALIGN_UP(pmm_meta_size(clean, (size_t)n), PAGE_SIZE);
-	size_t pool = paging_pool_pages(last);
 	uint64_t at = pmm_memmap_place_meta(clean, (size_t)n, meta + pool * PAGE_SIZE);
 	if (at == ~0ull || at + meta + pool * PAGE_SIZE > GIB(4))
 		panic("pmm: no room below 4 GiB for %zu KiB of allocator metadata",

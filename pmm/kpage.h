@@ -16,10 +16,11 @@ struct kpage_boot {
 	size_t nram;
 };
 
-/* Set the allocator up over `raw` minus `reserved`; fills *out. */
+/* Set the allocator up over `raw` minus `reserved`, keeping back
+ * table_pool_pages pages below 4 GiB for the first page tables; fills *out. */
 void kpage_setup(const struct mem_range *raw, size_t nraw,
 		 const struct mem_range *reserved, size_t nreserved,
-		 struct kpage_boot *out);
+		 size_t table_pool_pages, struct kpage_boot *out);
 hpa_t kpage_alloc(unsigned order);          /* panics when memory is exhausted */
 hpa_t kpage_try_alloc(unsigned order);      /* INVALID_HPA when exhausted */
 hpa_t kpage_alloc_contig(uint64_t npages, unsigned align_order);

@@ -154,6 +154,20 @@ uint64_t pmm_memmap_usable_bytes(const struct mem_range *raw, size_t nraw)
 	return total;
 }
 
+static void emit_end(void *ctx, uint64_t base, uint64_t end)
+{
+	*(uint64_t *)ctx = MAX(*(uint64_t *)ctx, end);
+}
+
+uint64_t pmm_memmap_ram_end(const struct mem_range *raw, size_t nraw)
+{
+	struct sweep sw = { raw, NULL, nraw, 0 };
+	uint64_t end = 0;
+
+	sweep(&sw, emit_end, &end);
+	return end;
+}
+
 uint64_t pmm_memmap_place_meta(const struct mem_range *clean, size_t n, uint64_t bytes)
 {
 	uint64_t best = ~0ull;

@@ -127,6 +127,8 @@ int pmm_memmap_clean(const struct mem_range *raw, size_t nraw,
 
 /* Bytes of RAM the firmware reports usable (overlaps counted once). */
 uint64_t pmm_memmap_usable_bytes(const struct mem_range *raw, size_t nraw);
+/* Where the last usable page of `raw` ends (0: no usable RAM). */
+uint64_t pmm_memmap_ram_end(const struct mem_range *raw, size_t nraw);
 
 /* Lowest page-aligned address >= 1 MiB where `bytes` fit in one clean range, or ~0ull. */
 uint64_t pmm_memmap_place_meta(const struct mem_range *clean, size_t n, uint64_t bytes);

@@ -8,7 +8,6 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/smp.h"
-#include "arch/x86_64/trap.h"
 #include "arch/x86_64/tsc.h"
 #include "drivers/console.h"
 #include "drivers/serial.h"
@@ -30,6 +29,8 @@ static struct mb2_info mb2;
 static struct hv_options opts;
 static struct acpi_info acpi;
 static struct kpage_boot mem;
+
+uint64_t hv_start_tsc;   /* TSC at the multiboot2 entry (vmm/vcpu/run.h) */
 
 static void parse_boot_info(uint32_t magic, uint32_t info_phys)
 {
@@ -55,7 +56,10 @@ static void setup_memory(uint32_t info_phys)
 	for (size_t i = 0; i < mb2.nmods; i++)
 		rsv[nrsv++] = (struct mem_range){ mb2.mods[i].start,
 						  mb2.mods[i].end - mb2.mods[i].start, 2 };
-	kpage_setup(raw, mb2.nmmap, rsv, nrsv, &mem);
+	/* the first page tables map all RAM: size their pool for it */
+	size_t pool = paging_pool_pages(pmm_memmap_ram_end(raw, mb2.nmmap));
+
+	kpage_setup(raw, mb2.nmmap, rsv, nrsv, pool, &mem);
 	paging_init(mem.ram, mem.nram, mem.table_pool, mem.table_pool_pages);
 	kpage_set_debug(opts.debug);
 	if (opts.nozero)

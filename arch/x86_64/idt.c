@@ -1,6 +1,7 @@
 /* The IDT shared by every CPU: exceptions, the wake-up IPI, spurious. */
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/vectors.h"
 
 struct idt_gate {
 	uint16_t offset_low;

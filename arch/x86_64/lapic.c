@@ -6,8 +6,9 @@
  */
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/paging.h"
-#include "arch/x86_64/trap.h"
+#include "arch/x86_64/memlayout.h"
+#include "arch/x86_64/vectors.h"
+#include "hv/log.h"
 
 #define APIC_BASE_X2APIC (1ull << 10)
 #define APIC_BASE_ENABLE (1ull << 11)

@@ -9,7 +9,6 @@
  */
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/trap.h"
 #include "pmm/pmm.h"
 #include "pmm/kpage.h"
 #include "hv/string.h"

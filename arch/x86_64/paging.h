@@ -16,10 +16,7 @@
 #define ARCH_PAGING_H
 
 #include "hv/types.h"
-
-#define DIRECT_MAP_BASE 0xffff800000000000ull
-#define KERNEL_VMA      0xffffffff80000000ull
-#define STACK_AREA_BASE 0xffffff0000000000ull
+#include "arch/x86_64/memlayout.h"
 
 #define PTE_P   (1ull << 0)
 #define PTE_W   (1ull << 1)
@@ -29,18 +26,6 @@
 #define PTE_G   (1ull << 8)
 #define PTE_NX  (1ull << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
-
-static inline void *phys_to_virt(hpa_t a)
-{
-	return (void *)(uintptr_t)(DIRECT_MAP_BASE + a.v);
-}
-
-/* For addresses in the direct map or in the image. */
-static inline hpa_t virt_to_phys(const void *p)
-{
-	uint64_t v = (uint64_t)(uintptr_t)p;
-	return HPA(v >= KERNEL_VMA ? v - KERNEL_VMA : v - DIRECT_MAP_BASE);
-}
 
 struct mem_range;
 

@@ -10,7 +10,7 @@
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/trap.h"
+#include "arch/x86_64/vectors.h"
 #include "hv/string.h"
 #include "hv/log.h"
 

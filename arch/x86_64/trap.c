@@ -68,15 +68,3 @@ void trap_handler(struct trap_frame *f)
 	log_printf("hv: cpu %d halted\n", cpu_index());
 	halt_forever();
 }
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	log_printf("hv: PANIC: cpu %d: ", cpu_index());
-	va_start(ap, fmt);
-	log_vprintf(fmt, ap);
-	va_end(ap);
-	log_printf("\n");
-	halt_forever();
-}

@@ -14,10 +14,6 @@ struct trap_frame {
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap frame layout");
 
 void trap_handler(struct trap_frame *f);
-void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
-#define VEC_IPI_WAKE 0xf0
-#define VEC_TIMER    0xf1
-#define VEC_SPURIOUS 0xff
 
 #endif

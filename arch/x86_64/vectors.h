@@ -13,4 +13,9 @@
 #define X86_VEC_AC  17   /* alignment check */
 #define X86_VEC_MC  18   /* machine check */
 
+/* The hypervisor's own interrupt vectors (its IDT, arch/x86_64/idt.c). */
+#define VEC_IPI_WAKE 0xf0    /* another CPU has work or news for this one */
+#define VEC_TIMER    0xf1    /* the local APIC timer (lapic_sleep_until) */
+#define VEC_SPURIOUS 0xff
+
 #endif

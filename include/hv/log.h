@@ -14,5 +14,7 @@
 
 void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_vprintf(const char *fmt, va_list ap);
+/* Print "hv: PANIC: cpu N: <message>" and halt this CPU for good. */
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 #endif

@@ -139,6 +139,20 @@ static void test_usable_bytes(void)
 	CHECK_EQ(pmm_memmap_usable_bytes(raw, 0), 0);
 }
 
+static void test_ram_end(void)
+{
+	struct mem_range raw[] = {
+		USE(0, KIB(640)), USE(GIB(4), GIB(1)),
+		RSV(GIB(5) - PAGE_SIZE, PAGE_SIZE),     /* a reserved tail is not RAM */
+		USE(MIB(1), MIB(100)),                  /* out of order */
+		RSV(GIB(6), GIB(1)),                    /* reserved beyond RAM: ignored */
+	};
+
+	CHECK_EQ(pmm_memmap_ram_end(raw, ARRAY_SIZE(raw)), GIB(5) - PAGE_SIZE);
+	CHECK_EQ(pmm_memmap_ram_end(raw, 1), KIB(640));
+	CHECK_EQ(pmm_memmap_ram_end(raw, 0), 0);
+}
+
 static void test_place_meta(void)
 {
 	struct mem_range clean_map[] = {
@@ -229,6 +243,7 @@ int main(void)
 	RUN(test_usable_from_address_zero);
 	RUN(test_capacity);
 	RUN(test_usable_bytes);
+	RUN(test_ram_end);
 	RUN(test_place_meta);
 	RUN(test_place_meta_unsorted_unaligned);
 	RUN(test_boot_flow_keeps_reserved_out);

@@ -4,7 +4,7 @@
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmcs.h"
 #include "lib/regdump.h"
-#include "arch/x86_64/paging.h"
+#include "arch/x86_64/memlayout.h"
 #include "lib/fmt.h"
 #include "hv/log.h"
 #include "hv/string.h"

@@ -13,7 +13,7 @@
 #include "arch/x86_64/vectors.h"
 #include "vmm/vmx/vmx.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/paging.h"
+#include "arch/x86_64/memlayout.h"
 #include "hv/string.h"
 #include "hv/log.h"
 

@@ -16,7 +16,7 @@
 #include "vmm/vmx/exit_reason.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
-#include "arch/x86_64/paging.h"
+#include "arch/x86_64/memlayout.h"
 #include "pmm/kpage.h"
 #include "hv/log.h"
 #include "hv/string.h"

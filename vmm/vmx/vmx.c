@@ -7,7 +7,7 @@
 #include "vmm/vcpu/vcpu.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
-#include "arch/x86_64/paging.h"
+#include "arch/x86_64/memlayout.h"
 #include "pmm/kpage.h"
 #include "hv/log.h"
 #include "hv/string.h"
