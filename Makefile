@@ -13,7 +13,8 @@ SCENARIO ?= iso/scenarios/default
 
 KERNEL_DIRS := boot arch/x86_64 drivers lib pmm ept vmm
 # every .c and .S under those folders, subfolders included (vmm/vcpu/ ...)
-KSRC_C := $(sort $(shell find $(KERNEL_DIRS) -name '*.c'))
+# (asm-offsets.c is compiled to assembly only, for the generated header)
+KSRC_C := $(filter-out arch/x86_64/asm-offsets.c,$(sort $(shell find $(KERNEL_DIRS) -name '*.c')))
 KSRC_S := $(sort $(shell find $(KERNEL_DIRS) -name '*.S'))
 KOBJ   := $(patsubst %,$(BUILD)/k/%.o,$(KSRC_C) $(KSRC_S))
 
@@ -23,7 +24,10 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic \
 	-fno-asynchronous-unwind-tables -fno-common \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 	-I. -Iinclude -DHV_NAME='"$(NAME)"' -DHV_VERSION='"$(VERSION)"' -MMD -MP
-KASFLAGS := -I. -Iinclude -MMD -MP -D__ASSEMBLY__
+KASFLAGS := -I. -Iinclude -I$(BUILD)/include -MMD -MP -D__ASSEMBLY__
+
+# Structure offsets for the assembly, generated from C (see the file).
+ASM_OFFSETS := $(BUILD)/include/generated/asm-offsets.h
 
 .PHONY: all iso run debug test unit-test boot-test coverage bench clean help deps guests
 
@@ -43,14 +47,24 @@ $(BUILD)/k/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-$(BUILD)/k/%.S.o: %.S
+$(BUILD)/asm-offsets.s: arch/x86_64/asm-offsets.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -S $< -o $@
+
+$(ASM_OFFSETS): $(BUILD)/asm-offsets.s
+	@mkdir -p $(dir $@)
+	{ echo '/* Generated from arch/x86_64/asm-offsets.c: do not edit. */'; \
+	  sed -n 's/^->\([A-Za-z0-9_]*\) \([0-9]*\).*/#define \1 \2/p' $<; } > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/k/%.S.o: %.S $(ASM_OFFSETS)
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -c $< -o $@
 
 $(BUILD)/hv.elf: $(KOBJ) linker.ld
 	$(LD) -n -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KOBJ)
 
--include $(KOBJ:.o=.d)
+-include $(KOBJ:.o=.d) $(BUILD)/asm-offsets.d
 
 # ---- guests -------------------------------------------------------------
 -include guests/guests.mk

@@ -1,44 +1,13 @@
 /*
  * CPU primitives: port I/O, MSRs, control registers, CPUID.
- * MSRs are listed with the CPUID feature that gates them.
+ * The MSR numbers are in arch/x86_64/msr.h.
  */
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
 
 #include "hv/types.h"
 
-/* MSRs (SDM Vol. 4) */
-#define MSR_IA32_APIC_BASE        0x1b   /* CPUID.1:EDX.APIC */
-#define MSR_IA32_FEATURE_CONTROL  0x3a   /* CPUID.1:ECX.VMX or SMX */
-#define MSR_IA32_ARCH_CAPABILITIES 0x10a /* CPUID.7.0:EDX[29] */
-#define MSR_IA32_SYSENTER_CS      0x174
-#define MSR_IA32_SYSENTER_ESP     0x175
-#define MSR_IA32_SYSENTER_EIP     0x176
-#define MSR_IA32_PAT              0x277  /* CPUID.1:EDX.PAT */
-#define MSR_IA32_VMX_BASIC        0x480  /* CPUID.1:ECX.VMX */
-#define MSR_IA32_VMX_PINBASED_CTLS 0x481
-#define MSR_IA32_VMX_PROCBASED_CTLS 0x482
-#define MSR_IA32_VMX_EXIT_CTLS    0x483
-#define MSR_IA32_VMX_ENTRY_CTLS   0x484
-#define MSR_IA32_VMX_MISC         0x485
-#define MSR_IA32_VMX_CR0_FIXED0   0x486
-#define MSR_IA32_VMX_CR0_FIXED1   0x487
-#define MSR_IA32_VMX_CR4_FIXED0   0x488
-#define MSR_IA32_VMX_CR4_FIXED1   0x489
-#define MSR_IA32_VMX_PROCBASED_CTLS2 0x48b
-#define MSR_IA32_VMX_EPT_VPID_CAP 0x48c
-#define MSR_IA32_VMX_TRUE_PINBASED_CTLS  0x48d
-#define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x48e
-#define MSR_IA32_VMX_TRUE_EXIT_CTLS      0x48f
-#define MSR_IA32_VMX_TRUE_ENTRY_CTLS     0x490
-#define MSR_IA32_EFER             0xc0000080
-#define MSR_IA32_STAR             0xc0000081
-#define MSR_IA32_LSTAR            0xc0000082
-#define MSR_IA32_CSTAR            0xc0000083
-#define MSR_IA32_FMASK            0xc0000084
-#define MSR_IA32_FS_BASE          0xc0000100
-#define MSR_IA32_GS_BASE          0xc0000101
-#define MSR_IA32_KERNEL_GS_BASE   0xc0000102
+#include "arch/x86_64/msr.h"
 
 #define EFER_SCE (1ull << 0)
 #define EFER_LME (1ull << 8)

@@ -1,8 +1,10 @@
 /*
  * Exception entry stubs.  Each pushes a dummy error code where the CPU
  * does not push one, then its vector, then all general registers, and
- * calls trap_handler(frame) (struct trap_frame in trap.h).
+ * calls trap_handler(frame) (struct trap_frame in trap.h; its offsets are
+ * generated from the structure, arch/x86_64/asm-offsets.c).
  */
+#include "generated/asm-offsets.h"
 	.text
 	.code64
 
@@ -57,40 +59,41 @@ ISR_NOERR 241
 ISR_NOERR 255
 
 isr_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	subq $TF_VECTOR, %rsp             /* the registers go below vector and error */
+	movq %rax, TF_RAX(%rsp)
+	movq %rbx, TF_RBX(%rsp)
+	movq %rcx, TF_RCX(%rsp)
+	movq %rdx, TF_RDX(%rsp)
+	movq %rsi, TF_RSI(%rsp)
+	movq %rdi, TF_RDI(%rsp)
+	movq %rbp, TF_RBP(%rsp)
+	movq %r8, TF_R8(%rsp)
+	movq %r9, TF_R9(%rsp)
+	movq %r10, TF_R10(%rsp)
+	movq %r11, TF_R11(%rsp)
+	movq %r12, TF_R12(%rsp)
+	movq %r13, TF_R13(%rsp)
+	movq %r14, TF_R14(%rsp)
+	movq %r15, TF_R15(%rsp)
 	movq %rsp, %rdi
 	cld
 	call trap_handler
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-	addq $16, %rsp
+	movq TF_RAX(%rsp), %rax
+	movq TF_RBX(%rsp), %rbx
+	movq TF_RCX(%rsp), %rcx
+	movq TF_RDX(%rsp), %rdx
+	movq TF_RSI(%rsp), %rsi
+	movq TF_RDI(%rsp), %rdi
+	movq TF_RBP(%rsp), %rbp
+	movq TF_R8(%rsp), %r8
+	movq TF_R9(%rsp), %r9
+	movq TF_R10(%rsp), %r10
+	movq TF_R11(%rsp), %r11
+	movq TF_R12(%rsp), %r12
+	movq TF_R13(%rsp), %r13
+	movq TF_R14(%rsp), %r14
+	movq TF_R15(%rsp), %r15
+	addq $TF_RIP, %rsp                /* drop registers, vector and error code */
 	iretq
 
 	.section .rodata

@@ -29,14 +29,14 @@ static bool x2apic;
 static uint32_t reg_read(unsigned reg)
 {
 	if (x2apic)
-		return (uint32_t)rdmsr(0x800 + reg / 16);
+		return (uint32_t)rdmsr(MSR_IA32_X2APIC_FIRST + reg / 16);
 	return mmio[reg / 4];
 }
 
 static void reg_write(unsigned reg, uint32_t v)
 {
 	if (x2apic)
-		wrmsr(0x800 + reg / 16, v);
+		wrmsr(MSR_IA32_X2APIC_FIRST + reg / 16, v);
 	else
 		mmio[reg / 4] = v;
 }
@@ -66,7 +66,7 @@ void lapic_eoi(void)
 static void send_icr(uint32_t apic_id, uint32_t low)
 {
 	if (x2apic) {
-		wrmsr(0x830, ((uint64_t)apic_id << 32) | low);
+		wrmsr(MSR_IA32_X2APIC_ICR, ((uint64_t)apic_id << 32) | low);
 		return;
 	}
 	reg_write(REG_ICR_HIGH, apic_id << 24);
@@ -87,7 +87,6 @@ bool lapic_wait_idle(void)
 
 #define REG_LVT_TIMER 0x320
 #define LVT_TSC_DEADLINE (2u << 17)
-#define MSR_TSC_DEADLINE 0x6e0
 
 /*
  * The host's own timer, used to sleep while a guest idles: in TSC-deadline
@@ -102,10 +101,10 @@ void lapic_sleep_until(uint64_t tsc)
 		return;
 	}
 	reg_write(REG_LVT_TIMER, LVT_TSC_DEADLINE | VEC_TIMER);
-	wrmsr(MSR_TSC_DEADLINE, tsc);
+	wrmsr(MSR_IA32_TSC_DEADLINE, tsc);
 	if (rdtsc() < tsc)
 		asm volatile("sti; hlt; cli" ::: "memory");
-	wrmsr(MSR_TSC_DEADLINE, 0);
+	wrmsr(MSR_IA32_TSC_DEADLINE, 0);
 }
 
 void lapic_send_init(uint32_t apic_id)

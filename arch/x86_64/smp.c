@@ -6,6 +6,7 @@
  * GDT, TSS (with IST stacks) and per-CPU data, reports in, and parks.
  */
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/trampoline.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/paging.h"
@@ -14,18 +15,8 @@
 #include "hv/string.h"
 #include "hv/log.h"
 
-#define TRAMPOLINE_BASE 0x8000
 #define STACK_PAGES 4
 
-struct trampoline_data {
-	uint32_t cr3;
-	uint32_t efer_nx;
-	uint64_t stack;
-	uint64_t entry;
-	uint64_t arg;
-} __attribute__((packed));
-
-extern const char trampoline_start[], trampoline_end[], trampoline_data[];
 
 unsigned cpus_online = 1;
 static volatile bool ap_started;

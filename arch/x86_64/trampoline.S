@@ -1,13 +1,14 @@
 /*
  * Application processor start-up code.  smp.c copies the bytes between
  * trampoline_start and trampoline_end to TRAMPOLINE_BASE (below 1 MiB)
- * and fills the data block at its end; each AP starts here in real mode
+ * and fills the data block at its end (trampoline.h); each AP starts here in real mode
  * after INIT-SIPI-SIPI (SDM 8.4.4), goes through 32-bit protected mode
  * into long mode on the hypervisor's page tables, and jumps to
  * ap_entry() on its own stack.
  */
-#define TRAMPOLINE_BASE 0x8000
-#define ABS(x) (TRAMPOLINE_BASE + (x) - trampoline_start)
+#include "generated/asm-offsets.h"
+
+#define ABS(x) (TRAMPOLINE_BASE_ADDR + (x) - trampoline_start)
 
 	.section .rodata
 	.globl trampoline_start, trampoline_end, trampoline_data
@@ -32,12 +33,12 @@ tramp32:
 	movl %cr4, %eax
 	orl $(1 << 5), %eax             /* PAE */
 	movl %eax, %cr4
-	movl ABS(t_cr3), %eax
+	movl ABS(trampoline_data + TD_CR3), %eax
 	movl %eax, %cr3
 	movl $0xc0000080, %ecx          /* EFER.LME, and NXE when the BSP uses NX */
 	rdmsr
 	orl $(1 << 8), %eax
-	orl ABS(t_efer_nx), %eax
+	orl ABS(trampoline_data + TD_EFER_NX), %eax
 	wrmsr
 	movl %cr0, %eax
 	andl $~((1 << 30) | (1 << 29)), %eax /* CD, NW off: caches on */
@@ -47,9 +48,9 @@ tramp32:
 
 	.code64
 tramp64:
-	movq ABS(t_stack), %rsp
-	movq ABS(t_arg), %rdi
-	movq ABS(t_entry), %rax
+	movq ABS(trampoline_data + TD_STACK), %rsp
+	movq ABS(trampoline_data + TD_ARG), %rdi
+	movq ABS(trampoline_data + TD_ENTRY), %rax
 	jmp *%rax
 
 	.balign 8
@@ -64,10 +65,6 @@ tgdt_ptr:
 	.long ABS(tgdt)
 
 	.balign 8
-trampoline_data:                        /* struct trampoline_data in smp.c */
-t_cr3:     .long 0
-t_efer_nx: .long 0
-t_stack:   .quad 0
-t_entry:   .quad 0
-t_arg:     .quad 0
+trampoline_data:                        /* struct trampoline_data in trampoline.h */
+	.skip TD_SIZE
 trampoline_end:

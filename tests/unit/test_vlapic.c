@@ -443,7 +443,7 @@ static void test_apic_base_transitions(void)
 	enable(&v);
 	vlapic_mmio_write(&v, VLAPIC_REG_TPR, 0x30);
 	vlapic_accept_irq(&v, 0x50, false);
-	CHECK_EQ(vlapic_msr_write(&v, VLAPIC_MSR_APIC_BASE, VLAPIC_BASE_ADDR), 0);
+	CHECK_EQ(vlapic_msr_write(&v, MSR_IA32_APIC_BASE, VLAPIC_BASE_ADDR), 0);
 	CHECK(!vlapic_mmio_enabled(&v));
 	CHECK(vlapic_accepts_pic(&v));
 	CHECK_EQ(rd(&v, VLAPIC_REG_VERSION), 0);
@@ -478,9 +478,9 @@ static void test_apic_base_transitions(void)
 
 	/* BSP is the partition's choice; EXTD needs CPUID x2APIC. */
 	setup(&v, 0);
-	CHECK_EQ(vlapic_msr_write(&v, VLAPIC_MSR_APIC_BASE,
+	CHECK_EQ(vlapic_msr_write(&v, MSR_IA32_APIC_BASE,
 				  VLAPIC_BASE_ADDR | VLAPIC_BASE_EN), 0);
-	CHECK_EQ(vlapic_msr_read(&v, VLAPIC_MSR_APIC_BASE, &base), 0);
+	CHECK_EQ(vlapic_msr_read(&v, MSR_IA32_APIC_BASE, &base), 0);
 	CHECK_EQ(base, 0xfee00900ull);
 	struct vlapic_config c = config(1);
 	c.x2apic = false;
@@ -697,14 +697,14 @@ static void test_tsc_deadline(void)
 	setup(&v, 1);
 	enable(&v);
 	/* Outside TSC-deadline mode the MSR reads 0 and ignores writes. */
-	CHECK_EQ(vlapic_msr_write(&v, VLAPIC_MSR_TSC_DEADLINE, 5000), 0);
-	CHECK_EQ(vlapic_msr_read(&v, VLAPIC_MSR_TSC_DEADLINE, &val), 0);
+	CHECK_EQ(vlapic_msr_write(&v, MSR_IA32_TSC_DEADLINE, 5000), 0);
+	CHECK_EQ(vlapic_msr_read(&v, MSR_IA32_TSC_DEADLINE, &val), 0);
 	CHECK_EQ(val, 0);
 	CHECK_EQ(vlapic_timer_deadline(&v), VLAPIC_NO_DEADLINE);
 
 	vlapic_mmio_write(&v, VLAPIC_REG_LVT_TIMER, VLAPIC_LVT_TIMER_TSC_DL | 0x32);
-	CHECK_EQ(vlapic_msr_write(&v, VLAPIC_MSR_TSC_DEADLINE, 5000), 0);
-	CHECK_EQ(vlapic_msr_read(&v, VLAPIC_MSR_TSC_DEADLINE, &val), 0);
+	CHECK_EQ(vlapic_msr_write(&v, MSR_IA32_TSC_DEADLINE, 5000), 0);
+	CHECK_EQ(vlapic_msr_read(&v, MSR_IA32_TSC_DEADLINE, &val), 0);
 	CHECK_EQ(val, 5000);
 	CHECK_EQ(vlapic_timer_deadline(&v), 5000);
 	/* The count registers are inert in this mode. */
@@ -716,27 +716,27 @@ static void test_tsc_deadline(void)
 	CHECK(!irr_has(&v, 0x32));
 	vlapic_tick(&v, 5000);
 	CHECK(irr_has(&v, 0x32));
-	CHECK_EQ(vlapic_msr_read(&v, VLAPIC_MSR_TSC_DEADLINE, &val), 0);
+	CHECK_EQ(vlapic_msr_read(&v, MSR_IA32_TSC_DEADLINE, &val), 0);
 	CHECK_EQ(val, 0);
 	CHECK_EQ(vlapic_timer_deadline(&v), VLAPIC_NO_DEADLINE);
 
 	/* Writing 0 disarms; so does leaving the mode. */
-	CHECK_EQ(vlapic_msr_write(&v, VLAPIC_MSR_TSC_DEADLINE, 9000), 0);
-	CHECK_EQ(vlapic_msr_write(&v, VLAPIC_MSR_TSC_DEADLINE, 0), 0);
+	CHECK_EQ(vlapic_msr_write(&v, MSR_IA32_TSC_DEADLINE, 9000), 0);
+	CHECK_EQ(vlapic_msr_write(&v, MSR_IA32_TSC_DEADLINE, 0), 0);
 	CHECK_EQ(vlapic_timer_deadline(&v), VLAPIC_NO_DEADLINE);
-	CHECK_EQ(vlapic_msr_write(&v, VLAPIC_MSR_TSC_DEADLINE, 9000), 0);
+	CHECK_EQ(vlapic_msr_write(&v, MSR_IA32_TSC_DEADLINE, 9000), 0);
 	vlapic_mmio_write(&v, VLAPIC_REG_LVT_TIMER, 0x32);
 	CHECK_EQ(vlapic_timer_deadline(&v), VLAPIC_NO_DEADLINE);
 	vlapic_mmio_write(&v, VLAPIC_REG_LVT_TIMER, VLAPIC_LVT_TIMER_TSC_DL | 0x32);
-	CHECK_EQ(vlapic_msr_read(&v, VLAPIC_MSR_TSC_DEADLINE, &val), 0);
+	CHECK_EQ(vlapic_msr_read(&v, MSR_IA32_TSC_DEADLINE, &val), 0);
 	CHECK_EQ(val, 0);
 
 	/* Without CPUID support the MSR faults. */
 	struct vlapic_config c = config(1);
 	c.tsc_deadline = false;
 	setup_cfg(&v, &c);
-	CHECK_EQ(vlapic_msr_read(&v, VLAPIC_MSR_TSC_DEADLINE, &val), -1);
-	CHECK_EQ(vlapic_msr_write(&v, VLAPIC_MSR_TSC_DEADLINE, 1), -1);
+	CHECK_EQ(vlapic_msr_read(&v, MSR_IA32_TSC_DEADLINE, &val), -1);
+	CHECK_EQ(vlapic_msr_write(&v, MSR_IA32_TSC_DEADLINE, 1), -1);
 }
 
 static void icr(struct vlapic *v, uint8_t dest, uint32_t low)
@@ -814,21 +814,21 @@ static void test_x2apic_icr(void)
 	setup(&v, 0x100);
 	to_x2apic(&v);
 	CHECK_EQ(vlapic_msr_write(&v, 0x80f, 0x1ff), 0);
-	CHECK_EQ(vlapic_msr_write(&v, VLAPIC_MSR_ICR, 0x200ull << 32 | 0x4c), 0);
+	CHECK_EQ(vlapic_msr_write(&v, MSR_IA32_X2APIC_ICR, 0x200ull << 32 | 0x4c), 0);
 	CHECK_EQ(ipis.n, 1);
 	CHECK_EQ(ipis.dest, 0x200);
-	CHECK_EQ(vlapic_msr_read(&v, VLAPIC_MSR_ICR, &val), 0);
+	CHECK_EQ(vlapic_msr_read(&v, MSR_IA32_X2APIC_ICR, &val), 0);
 	CHECK_EQ(val, 0x200ull << 32 | 0x4c);
 	/* Own 32-bit ID: self; its low byte alone is someone else. */
-	CHECK_EQ(vlapic_msr_write(&v, VLAPIC_MSR_ICR, 0x100ull << 32 | 0x4d), 0);
+	CHECK_EQ(vlapic_msr_write(&v, MSR_IA32_X2APIC_ICR, 0x100ull << 32 | 0x4d), 0);
 	CHECK_EQ(ipis.n, 1);
 	CHECK_EQ(vlapic_pending_vector(&v), 0x4d);
-	CHECK_EQ(vlapic_msr_write(&v, VLAPIC_MSR_ICR, 0x00ull << 32 | 0x4e), 0);
+	CHECK_EQ(vlapic_msr_write(&v, MSR_IA32_X2APIC_ICR, 0x00ull << 32 | 0x4e), 0);
 	CHECK_EQ(ipis.n, 2);
 	/* Delivery status bit is tolerated, reads back clear. */
-	CHECK_EQ(vlapic_msr_write(&v, VLAPIC_MSR_ICR,
+	CHECK_EQ(vlapic_msr_write(&v, MSR_IA32_X2APIC_ICR,
 				  0x200ull << 32 | 1u << 12 | 0x4f), 0);
-	CHECK_EQ(vlapic_msr_read(&v, VLAPIC_MSR_ICR, &val), 0);
+	CHECK_EQ(vlapic_msr_read(&v, MSR_IA32_X2APIC_ICR, &val), 0);
 	CHECK_EQ(val, 0x200ull << 32 | 0x4f);
 }
 

@@ -745,13 +745,13 @@ void vlapic_mmio_write(struct vlapic *v, uint32_t offset, uint32_t val)
 
 bool vlapic_owns_msr(uint32_t msr)
 {
-	return msr == VLAPIC_MSR_APIC_BASE || msr == VLAPIC_MSR_TSC_DEADLINE ||
-	       (msr >= VLAPIC_MSR_X2APIC_FIRST && msr <= VLAPIC_MSR_X2APIC_LAST);
+	return msr == MSR_IA32_APIC_BASE || msr == MSR_IA32_TSC_DEADLINE ||
+	       (msr >= MSR_IA32_X2APIC_FIRST && msr <= MSR_IA32_X2APIC_LAST);
 }
 
 static uint32_t msr_offset(uint32_t msr)
 {
-	return (msr - VLAPIC_MSR_X2APIC_FIRST) << 4;
+	return (msr - MSR_IA32_X2APIC_FIRST) << 4;
 }
 
 int vlapic_msr_read(struct vlapic *v, uint32_t msr, uint64_t *val)
@@ -759,15 +759,15 @@ int vlapic_msr_read(struct vlapic *v, uint32_t msr, uint64_t *val)
 	uint32_t r;
 
 	*val = 0;
-	if (msr == VLAPIC_MSR_APIC_BASE) {
+	if (msr == MSR_IA32_APIC_BASE) {
 		*val = v->base;
 		return 0;
 	}
-	if (msr == VLAPIC_MSR_TSC_DEADLINE)
+	if (msr == MSR_IA32_TSC_DEADLINE)
 		return read_tsc_deadline(v, val);
 	if (!vlapic_owns_msr(msr) || !x2apic_mode(v))
 		return -1;
-	if (msr == VLAPIC_MSR_ICR) {
+	if (msr == MSR_IA32_X2APIC_ICR) {
 		*val = (uint64_t)v->icr_high << 32 | v->icr_low;
 		return 0;
 	}
@@ -790,13 +790,13 @@ static int write_x2apic_icr(struct vlapic *v, uint64_t val)
 
 int vlapic_msr_write(struct vlapic *v, uint32_t msr, uint64_t val)
 {
-	if (msr == VLAPIC_MSR_APIC_BASE)
+	if (msr == MSR_IA32_APIC_BASE)
 		return vlapic_set_base(v, val);
-	if (msr == VLAPIC_MSR_TSC_DEADLINE)
+	if (msr == MSR_IA32_TSC_DEADLINE)
 		return write_tsc_deadline(v, val);
 	if (!vlapic_owns_msr(msr) || !x2apic_mode(v))
 		return -1;
-	if (msr == VLAPIC_MSR_ICR)
+	if (msr == MSR_IA32_X2APIC_ICR)
 		return write_x2apic_icr(v, val);
 	if (val >> 32)          /* upper halves are reserved (11.12.1.2) */
 		return -1;

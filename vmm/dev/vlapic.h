@@ -42,6 +42,7 @@
 #define VMM_VLAPIC_H
 
 #include "hv/types.h"
+#include "arch/x86_64/msr.h"     /* the numbers of the MSRs it decodes */
 
 /* xAPIC MMIO register offsets (Table 11-1) */
 #define VLAPIC_REG_ID        0x020
@@ -71,12 +72,6 @@
 #define VLAPIC_REG_TIMER_DCR 0x3e0     /* divide configuration */
 #define VLAPIC_REG_SELF_IPI  0x3f0     /* x2APIC only (MSR 0x83f) */
 
-/* MSRs (Table 11-6 and Vol. 4); x2APIC MSR = 0x800 + (MMIO offset >> 4) */
-#define VLAPIC_MSR_APIC_BASE    0x01b
-#define VLAPIC_MSR_TSC_DEADLINE 0x6e0   /* CPUID.01H:ECX[24] */
-#define VLAPIC_MSR_X2APIC_FIRST 0x800
-#define VLAPIC_MSR_X2APIC_LAST  0x8ff
-#define VLAPIC_MSR_ICR          0x830   /* both ICR halves in one MSR */
 
 /* IA32_APIC_BASE bits (11.4.4, 11.12.1) */
 #define VLAPIC_BASE_BSP      (1ull << 8)

@@ -17,10 +17,10 @@ enum {
 };
 
 /* MSR bits 4-7: CTS DSR RI DCD. */
-#define MSR_CTS 0x10
-#define MSR_DSR 0x20
-#define MSR_RI  0x40
-#define MSR_DCD 0x80
+#define MODEM_CTS 0x10
+#define MODEM_DSR 0x20
+#define MODEM_RI  0x40
+#define MODEM_DCD 0x80
 
 void vuart_init(struct vuart *u, vuart_line_fn line_out, void *ctx)
 {
@@ -134,15 +134,15 @@ static uint8_t read_msr(const struct vuart *u)
 	uint8_t m = u->mcr, msr = 0;
 
 	if (!(m & VUART_MCR_LOOP))
-		return MSR_CTS | MSR_DSR | MSR_DCD;
+		return MODEM_CTS | MODEM_DSR | MODEM_DCD;
 	if (m & VUART_MCR_RTS)
-		msr |= MSR_CTS;
+		msr |= MODEM_CTS;
 	if (m & VUART_MCR_DTR)
-		msr |= MSR_DSR;
+		msr |= MODEM_DSR;
 	if (m & VUART_MCR_OUT1)
-		msr |= MSR_RI;
+		msr |= MODEM_RI;
 	if (m & VUART_MCR_OUT2)
-		msr |= MSR_DCD;
+		msr |= MODEM_DCD;
 	return msr;
 }
 

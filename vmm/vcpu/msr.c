@@ -17,14 +17,6 @@
 #include "hv/string.h"
 #include "hv/log.h"
 
-#define MSR_IA32_TSC          0x10
-#define MSR_IA32_MISC_ENABLE  0x1a0
-#define MSR_IA32_BIOS_SIGN_ID 0x8b     /* microcode revision */
-#define MSR_IA32_TSC_ADJUST   0x3b     /* CPUID.7.0:EBX[1] */
-#define MSR_IA32_MTRRCAP      0xfe
-#define MSR_IA32_MTRR_DEF_TYPE 0x2ff
-#define MSR_IA32_TSC_AUX      0xc0000103
-#define MSR_IA32_XSS          0xda0      /* CPUID.(EAX=0DH,ECX=1):EAX[3] */
 #define FC_LOCKED             1ull
 #define EFER_WRITABLE         (EFER_SCE | EFER_LME | EFER_NXE)
 

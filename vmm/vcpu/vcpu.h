@@ -21,7 +21,7 @@ struct guest_regs {
 struct partition;
 
 struct vcpu {
-	struct guest_regs regs;          /* first: vmexit.S finds it at offset 0 */
+	struct guest_regs regs;          /* vmx_enter() loads and saves these */
 	struct partition *part;
 	hpa_t vmcs;
 	bool launched;

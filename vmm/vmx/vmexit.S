@@ -10,26 +10,12 @@
  * returns 0.  If the entry instruction itself fails it falls through
  * and returns 1 (VMfailInvalid) or 2 (VMfailValid).
  *
- * Offsets into struct guest_regs (vmm/vcpu.h; checked in vmx.c).
+ * The offsets into struct guest_regs (vmm/vcpu/vcpu.h) are generated from
+ * the structure at build time (arch/x86_64/asm-offsets.c).
  */
+#include "generated/asm-offsets.h"
 #include "vmm/vmx/vmcs_fields.h"
 
-#define R_RAX 0
-#define R_RCX 8
-#define R_RDX 16
-#define R_RBX 24
-#define R_RBP 32
-#define R_RSI 40
-#define R_RDI 48
-#define R_R8  56
-#define R_R9  64
-#define R_R10 72
-#define R_R11 80
-#define R_R12 88
-#define R_R13 96
-#define R_R14 104
-#define R_R15 112
-#define R_CR2 120
 
 	.text
 	.globl vmx_enter, vmx_exit_entry
@@ -45,25 +31,25 @@ vmx_enter:
 	movl $VMCS_HOST_RSP, %eax
 	vmwrite %rsp, %rax
 
-	movq R_CR2(%rdi), %rax
+	movq GR_CR2(%rdi), %rax
 	movq %rax, %cr2
 	movl %esi, %eax                 /* launched? */
 	testl %eax, %eax
-	movq R_RCX(%rdi), %rcx
-	movq R_RDX(%rdi), %rdx
-	movq R_RBX(%rdi), %rbx
-	movq R_RBP(%rdi), %rbp
-	movq R_RSI(%rdi), %rsi
-	movq R_R8(%rdi), %r8
-	movq R_R9(%rdi), %r9
-	movq R_R10(%rdi), %r10
-	movq R_R11(%rdi), %r11
-	movq R_R12(%rdi), %r12
-	movq R_R13(%rdi), %r13
-	movq R_R14(%rdi), %r14
-	movq R_R15(%rdi), %r15
-	movq R_RAX(%rdi), %rax          /* mov does not change the flags */
-	movq R_RDI(%rdi), %rdi
+	movq GR_RCX(%rdi), %rcx
+	movq GR_RDX(%rdi), %rdx
+	movq GR_RBX(%rdi), %rbx
+	movq GR_RBP(%rdi), %rbp
+	movq GR_RSI(%rdi), %rsi
+	movq GR_R8(%rdi), %r8
+	movq GR_R9(%rdi), %r9
+	movq GR_R10(%rdi), %r10
+	movq GR_R11(%rdi), %r11
+	movq GR_R12(%rdi), %r12
+	movq GR_R13(%rdi), %r13
+	movq GR_R14(%rdi), %r14
+	movq GR_R15(%rdi), %r15
+	movq GR_RAX(%rdi), %rax          /* mov does not change the flags */
+	movq GR_RDI(%rdi), %rdi
 	jnz 1f
 	vmlaunch
 	jmp 2f
@@ -84,22 +70,22 @@ vmx_enter:
 vmx_exit_entry:
 	pushq %rdi
 	movq 8(%rsp), %rdi              /* regs */
-	movq %rax, R_RAX(%rdi)
-	movq %rcx, R_RCX(%rdi)
-	movq %rdx, R_RDX(%rdi)
-	movq %rbx, R_RBX(%rdi)
-	movq %rbp, R_RBP(%rdi)
-	movq %rsi, R_RSI(%rdi)
-	movq %r8, R_R8(%rdi)
-	movq %r9, R_R9(%rdi)
-	movq %r10, R_R10(%rdi)
-	movq %r11, R_R11(%rdi)
-	movq %r12, R_R12(%rdi)
-	movq %r13, R_R13(%rdi)
-	movq %r14, R_R14(%rdi)
-	movq %r15, R_R15(%rdi)
-	popq R_RDI(%rdi)
+	movq %rax, GR_RAX(%rdi)
+	movq %rcx, GR_RCX(%rdi)
+	movq %rdx, GR_RDX(%rdi)
+	movq %rbx, GR_RBX(%rdi)
+	movq %rbp, GR_RBP(%rdi)
+	movq %rsi, GR_RSI(%rdi)
+	movq %r8, GR_R8(%rdi)
+	movq %r9, GR_R9(%rdi)
+	movq %r10, GR_R10(%rdi)
+	movq %r11, GR_R11(%rdi)
+	movq %r12, GR_R12(%rdi)
+	movq %r13, GR_R13(%rdi)
+	movq %r14, GR_R14(%rdi)
+	movq %r15, GR_R15(%rdi)
+	popq GR_RDI(%rdi)
 	movq %cr2, %rax
-	movq %rax, R_CR2(%rdi)
+	movq %rax, GR_CR2(%rdi)
 	xorl %eax, %eax
 	jmp 3b

@@ -4,19 +4,12 @@
  */
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmx_caps.h"
-#include "vmm/vcpu/vcpu.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/memlayout.h"
 #include "pmm/kpage.h"
 #include "hv/log.h"
 #include "hv/string.h"
-
-_Static_assert(offsetof(struct guest_regs, rax) == 0, "vmexit.S layout");
-_Static_assert(offsetof(struct guest_regs, rdi) == 48, "vmexit.S layout");
-_Static_assert(offsetof(struct guest_regs, r15) == 112, "vmexit.S layout");
-_Static_assert(offsetof(struct guest_regs, cr2) == 120, "vmexit.S layout");
-_Static_assert(offsetof(struct vcpu, regs) == 0, "vmexit.S layout");
 
 bool vmx_failed[MAX_CPUS];
 
