@@ -18,9 +18,10 @@ struct fake {
 	uint64_t size, backed;
 };
 
-static int fake_write(void *ctx, uint64_t gpa, const void *src, uint64_t len)
+static int fake_write(void *ctx, gpa_t at, const void *src, uint64_t len)
 {
 	struct fake *f = ctx;
+	uint64_t gpa = at.v;
 
 	if (gpa > f->size || len > f->size - gpa)
 		return -1;
@@ -29,9 +30,10 @@ static int fake_write(void *ctx, uint64_t gpa, const void *src, uint64_t len)
 	return 0;
 }
 
-static int fake_zero(void *ctx, uint64_t gpa, uint64_t len)
+static int fake_zero(void *ctx, gpa_t at, uint64_t len)
 {
 	struct fake *f = ctx;
+	uint64_t gpa = at.v;
 
 	if (gpa > f->size || len > f->size - gpa)
 		return -1;

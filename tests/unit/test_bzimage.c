@@ -1,4 +1,4 @@
-/* units: vmm/loader/bzimage.c vmm/loader/elf64.c vmm/loader/mb1.c */
+/* units: vmm/loader/dispatch.c vmm/loader/common.c vmm/loader/elf.c vmm/loader/mb1.c vmm/loader/elf64.c vmm/loader/bzimage.c lib/fmt.c */
 /*
  * The Linux bzImage loader against a fake guest memory.  Images are built
  * here field by field at the offsets of Documentation/arch/x86/boot.rst
@@ -463,16 +463,16 @@ static void test_header_copy_clamped(void)
 /* A guest_mem that fails for writes starting in [fail_from, fail_to). */
 static uint64_t fail_from, fail_to;
 
-static int failing_write(void *ctx, uint64_t gpa, const void *src, uint64_t len)
+static int failing_write(void *ctx, gpa_t gpa, const void *src, uint64_t len)
 {
-	if (gpa >= fail_from && gpa < fail_to)
+	if (gpa.v >= fail_from && gpa.v < fail_to)
 		return -1;
 	return fake_write(ctx, gpa, src, len);
 }
 
-static int failing_zero(void *ctx, uint64_t gpa, uint64_t len)
+static int failing_zero(void *ctx, gpa_t gpa, uint64_t len)
 {
-	if (gpa >= fail_from && gpa < fail_to)
+	if (gpa.v >= fail_from && gpa.v < fail_to)
 		return -1;
 	return fake_zero(ctx, gpa, len);
 }

@@ -1,4 +1,4 @@
-/* units: vmm/config.c vmm/loader/mb1.c vmm/loader/elf64.c vmm/loader/bzimage.c */
+/* units: vmm/config.c vmm/loader/dispatch.c vmm/loader/common.c vmm/loader/elf.c vmm/loader/mb1.c vmm/loader/elf64.c vmm/loader/bzimage.c lib/fmt.c */
 /*
  * Partition config: parsing (every key, every error with its line
  * number) and the machine check against fake CPUs, memory and modules.

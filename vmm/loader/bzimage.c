@@ -36,7 +36,7 @@
 #include "hv/types.h"
 #include "hv/string.h"
 #include "hv/log.h"
-#include "vmm/loader/loader.h"
+#include "vmm/loader/common.h"
 
 /* ---- the setup header (boot.rst "The Real-Mode Kernel Header") ---------- */
 
@@ -105,14 +105,6 @@ _Static_assert(sizeof(struct bz_e820) == 20, "zero-page.rst e820_table entry");
 #define BZ_BOOT_CS         0x10
 #define BZ_BOOT_DS         0x18
 
-/*
- * GDT descriptors (SDM Vol. 3A 3.4.5, 5.2.1): base 0, limit 0xFFFFF, G=1,
- * P=1, DPL=0, S=1.  Code: type 0xA (execute/read), L=1.  Data: type 0x2
- * (read/write), D/B=1.  Selector 0x08 is a second code64 descriptor so the
- * GDT also matches the loaders' default selectors (LOADER_GDT_CODE_SEL).
- */
-#define GDT_CODE64 0x00AF9A000000FFFFull
-#define GDT_DATA   0x00CF92000000FFFFull
 
 /* What the loader needs from the setup header. */
 struct bz_hdr {
@@ -310,29 +302,7 @@ static int bz_place_initrd(const struct bz_hdr *h, uint64_t len, uint64_t ram,
 
 /* ---- writing guest memory ---------------------------------------------- */
 
-/* A sequence of writes that remembers whether any failed. */
-struct bz_writer {
-	const struct guest_mem *mem;
-	bool failed;
-};
-
-static void bz_put(struct bz_writer *w, uint64_t gpa, const void *src, uint64_t len)
-{
-	if (!w->failed && w->mem->write(w->mem->ctx, gpa, src, len) < 0)
-		w->failed = true;
-}
-
-static void bz_put8(struct bz_writer *w, uint64_t gpa, uint8_t v)
-{
-	bz_put(w, gpa, &v, sizeof(v));
-}
-
-static void bz_put32(struct bz_writer *w, uint64_t gpa, uint32_t v)
-{
-	bz_put(w, gpa, &v, sizeof(v));
-}
-
-static void bz_put_e820(struct bz_writer *w, uint64_t ram)
+static void bz_put_e820(struct loader_writer *w, uint64_t ram)
 {
 	const struct bz_e820 map[3] = {
 		{ 0, BZ_LOW_RAM_END, E820_RAM },
@@ -340,43 +310,44 @@ static void bz_put_e820(struct bz_writer *w, uint64_t ram)
 		{ BZ_HIGH_RAM, ram - BZ_HIGH_RAM, E820_RAM },
 	};
 
-	bz_put(w, BZ_BOOT_PARAMS + BP_E820_TABLE, map, sizeof(map));
-	bz_put8(w, BZ_BOOT_PARAMS + BP_E820_ENTRIES, (uint8_t)ARRAY_SIZE(map));
+	loader_put(w, GPA(BZ_BOOT_PARAMS + BP_E820_TABLE), map, sizeof(map));
+	loader_put8(w, GPA(BZ_BOOT_PARAMS + BP_E820_ENTRIES), (uint8_t)ARRAY_SIZE(map));
 }
 
 /* The initrd's gpa and size, split over the header and the ext_ fields. */
-static void bz_put_initrd(struct bz_writer *w, uint64_t at, uint64_t len)
+static void bz_put_initrd(struct loader_writer *w, uint64_t at, uint64_t len)
 {
-	bz_put32(w, BZ_BOOT_PARAMS + BZ_RAMDISK_IMAGE, (uint32_t)at);
-	bz_put32(w, BZ_BOOT_PARAMS + BZ_RAMDISK_SIZE, (uint32_t)len);
-	bz_put32(w, BZ_BOOT_PARAMS + BP_EXT_RAMDISK_IMG, (uint32_t)(at >> 32));
-	bz_put32(w, BZ_BOOT_PARAMS + BP_EXT_RAMDISK_SZ, (uint32_t)(len >> 32));
+	loader_put32(w, GPA(BZ_BOOT_PARAMS + BZ_RAMDISK_IMAGE), (uint32_t)at);
+	loader_put32(w, GPA(BZ_BOOT_PARAMS + BZ_RAMDISK_SIZE), (uint32_t)len);
+	loader_put32(w, GPA(BZ_BOOT_PARAMS + BP_EXT_RAMDISK_IMG), (uint32_t)(at >> 32));
+	loader_put32(w, GPA(BZ_BOOT_PARAMS + BP_EXT_RAMDISK_SZ), (uint32_t)(len >> 32));
 }
 
 /*
  * boot.rst "64-bit Boot Protocol": a zeroed boot_params, the setup header
  * copied in from the image, then the fields a boot loader owns.
  */
-static void bz_put_boot_params(struct bz_writer *w, const uint8_t *img,
+static void bz_put_boot_params(struct loader_writer *w, const uint8_t *img,
 			       const struct bz_hdr *h, uint64_t ram,
 			       uint64_t initrd, uint64_t initrd_len)
 {
-	if (!w->failed && w->mem->zero(w->mem->ctx, BZ_BOOT_PARAMS, BP_SIZE) < 0)
-		w->failed = true;
-	bz_put(w, BZ_BOOT_PARAMS + BZ_SETUP_SECTS, img + BZ_SETUP_SECTS,
+	loader_zero(w, GPA(BZ_BOOT_PARAMS), BP_SIZE);
+	loader_put(w, GPA(BZ_BOOT_PARAMS + BZ_SETUP_SECTS), img + BZ_SETUP_SECTS,
 	       h->hdr_end - BZ_SETUP_SECTS);
-	bz_put8(w, BZ_BOOT_PARAMS + BZ_TYPE_OF_LOADER, BZ_LOADER_UNKNOWN);
-	bz_put32(w, BZ_BOOT_PARAMS + BZ_CMD_LINE_PTR, (uint32_t)BZ_CMDLINE);
-	bz_put32(w, BZ_BOOT_PARAMS + BP_EXT_CMD_LINE, 0);
+	loader_put8(w, GPA(BZ_BOOT_PARAMS + BZ_TYPE_OF_LOADER), BZ_LOADER_UNKNOWN);
+	loader_put32(w, GPA(BZ_BOOT_PARAMS + BZ_CMD_LINE_PTR), (uint32_t)BZ_CMDLINE);
+	loader_put32(w, GPA(BZ_BOOT_PARAMS + BP_EXT_CMD_LINE), 0);
 	bz_put_initrd(w, initrd, initrd_len);
 	bz_put_e820(w, ram);
 }
 
-static void bz_put_gdt(struct bz_writer *w)
+static void bz_put_gdt(struct loader_writer *w)
 {
-	const uint64_t gdt[4] = { 0, GDT_CODE64, GDT_CODE64, GDT_DATA };
+	/* selector 0x08 is a second code64 descriptor so the GDT also
+	 * matches the loaders' default selectors (LOADER_GDT_CODE_SEL) */
+	const uint64_t gdt[4] = { 0, LOADER_DESC_CODE64, LOADER_DESC_CODE64, LOADER_DESC_DATA };
 
-	bz_put(w, BZ_GDT, gdt, sizeof(gdt));
+	loader_put(w, GPA(BZ_GDT), gdt, sizeof(gdt));
 }
 
 static int bz_check_cmdline(const struct bz_hdr *h, const char *cmdline,
@@ -424,16 +395,15 @@ static int bz_plan(const struct bz_hdr *h, const char *cmdline,
 static int bz_write(const uint8_t *img, const struct bz_hdr *h, const char *cmdline,
 		    const struct bz_layout *l, const struct guest_mem *mem)
 {
-	struct bz_writer w = { mem, false };
+	struct loader_writer w = { mem, false };
 
-	bz_put(&w, l->load, img + h->setup_len, h->kernel_len);
+	loader_put(&w, GPA(l->load), img + h->setup_len, h->kernel_len);
 	if (l->initrd_len)
-		bz_put(&w, l->initrd, l->initrd_data, l->initrd_len);
-	bz_put(&w, BZ_CMDLINE, cmdline, strlen(cmdline) + 1);
+		loader_put(&w, GPA(l->initrd), l->initrd_data, l->initrd_len);
+	loader_put(&w, GPA(BZ_CMDLINE), cmdline, strlen(cmdline) + 1);
 	bz_put_boot_params(&w, img, h, l->ram, l->initrd, l->initrd_len);
 	bz_put_gdt(&w);
-	if (!w.failed && loader_identity_map(mem, BZ_TABLES, l->mapped) < 0)
-		w.failed = true;
+	loader_identity_map(&w, GPA(BZ_TABLES), l->mapped);
 	return w.failed ? -1 : 0;
 }
 

@@ -30,8 +30,8 @@ enum image_format { IMAGE_MULTIBOOT, IMAGE_ELF64, IMAGE_BZIMAGE };
  */
 struct guest_mem {
 	uint64_t size;
-	int (*write)(void *ctx, uint64_t gpa, const void *src, uint64_t len);
-	int (*zero)(void *ctx, uint64_t gpa, uint64_t len);
+	int (*write)(void *ctx, gpa_t gpa, const void *src, uint64_t len);
+	int (*zero)(void *ctx, gpa_t gpa, uint64_t len);
 	void *ctx;
 };
 
@@ -99,43 +99,5 @@ int loader_bzimage_load(const void *img, uint64_t size, const char *cmdline,
 			const struct loader_module *mods, int nmods,
 			const struct guest_mem *mem, struct boot_state *out,
 			char *why, size_t whylen);
-
-/* ---- helpers shared by the back-ends (vmm/loader_elf64.c) ----------- */
-
-/* What the loaders need from an ELF header, for ELFCLASS32 and 64. */
-struct loader_elf {
-	bool is64;
-	uint16_t type, machine;
-	uint64_t entry;
-	uint64_t phoff;
-	uint16_t phnum;
-};
-
-/* Check the ELF identification and program header table; fill *e. */
-int loader_elf_parse(const void *img, uint64_t size, struct loader_elf *e,
-		     char *why, size_t whylen);
-
-/*
- * Copy every PT_LOAD segment to its p_paddr and zero its bss part.
- * *end receives the highest guest byte written, plus one.
- */
-int loader_elf_load_segments(const void *img, uint64_t size,
-			     const struct loader_elf *e,
-			     const struct guest_mem *mem, uint64_t *end,
-			     char *why, size_t whylen);
-
-/*
- * Identity-map guest-physical [0, ram) with 2 MiB pages (gva == gpa).
- * The tables take 2 + ALIGN_UP(ram, 1 GiB) / 1 GiB pages from `at`
- * (page aligned): PML4, PDPT, then one PD per GiB.  ram <= 512 GiB.
- */
-int loader_identity_map(const struct guest_mem *mem, uint64_t at, uint64_t ram);
-
-/*
- * snprintf for reason strings: %s %c %d %u %x, a zero-padding width
- * ("%02u"), and l/ll/z for 64-bit arguments.
- */
-void loader_why(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 #endif

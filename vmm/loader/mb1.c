@@ -22,7 +22,7 @@
 #include "hv/types.h"
 #include "hv/string.h"
 #include "hv/log.h"
-#include "vmm/loader/loader.h"
+#include "vmm/loader/common.h"
 
 /* Spec 3.1.1-3.1.2: header magic, flags, and where it may lie. */
 #define MB1_HEADER_MAGIC  0x1BADB002u
@@ -265,9 +265,11 @@ static int mb1_load_aout(const uint8_t *img, uint64_t size,
 			   (unsigned long long)a.bss_end, (unsigned long long)mem->size);
 		return -1;
 	}
-	if (mem->write(mem->ctx, a.load_addr, img + a.file_off, a.load_len) < 0 ||
-	    mem->zero(mem->ctx, a.load_addr + a.load_len,
-		      a.bss_end - a.load_addr - a.load_len) < 0) {
+	struct loader_writer w = { mem, false };
+
+	loader_put(&w, GPA(a.load_addr), img + a.file_off, a.load_len);
+	loader_zero(&w, GPA(a.load_addr + a.load_len), a.bss_end - a.load_addr - a.load_len);
+	if (w.failed) {
 		loader_why(why, whylen, "guest memory write failed");
 		return -1;
 	}
@@ -297,17 +299,16 @@ static int mb1_load_elf(const void *img, uint64_t size,
 
 /* A bump allocator over guest RAM between the kernel and `limit`. */
 struct mb1_place {
-	const struct guest_mem *mem;
+	struct loader_writer w;      /* w.failed: also set when out of room */
 	uint64_t next, limit;
-	bool failed;
 };
 
 static uint64_t mb1_reserve(struct mb1_place *pl, uint64_t len, uint64_t align)
 {
 	uint64_t at = ALIGN_UP(pl->next, align);
 
-	if (pl->failed || at < pl->next || at > pl->limit || len > pl->limit - at) {
-		pl->failed = true;
+	if (pl->w.failed || at < pl->next || at > pl->limit || len > pl->limit - at) {
+		pl->w.failed = true;
 		return 0;
 	}
 	pl->next = at + len;
@@ -319,8 +320,7 @@ static uint64_t mb1_put(struct mb1_place *pl, const void *src, uint64_t len,
 {
 	uint64_t at = mb1_reserve(pl, len, align);
 
-	if (!pl->failed && pl->mem->write(pl->mem->ctx, at, src, len) < 0)
-		pl->failed = true;
+	loader_put(&pl->w, GPA(at), src, len);
 	return at;
 }
 
@@ -334,16 +334,16 @@ static uint64_t mb1_put_mmap(struct mb1_place *pl)
 	const struct mb1_mmap_entry map[3] = {
 		{ 20, 0, MB1_LOW_RAM_END, MB1_MMAP_RAM },
 		{ 20, MB1_LOW_RAM_END, MB1_HIGH_RAM - MB1_LOW_RAM_END, MB1_MMAP_RESERVED },
-		{ 20, MB1_HIGH_RAM, pl->mem->size - MB1_HIGH_RAM, MB1_MMAP_RAM },
+		{ 20, MB1_HIGH_RAM, pl->w.mem->size - MB1_HIGH_RAM, MB1_MMAP_RAM },
 	};
 
 	return mb1_put(pl, map, sizeof(map), 8);
 }
 
-/* Flat 32-bit segments, SDM Vol. 3A 3.4.5: base 0, 4 GiB, G=1, D/B=1. */
+/* Flat 32-bit segments: code 0x08, data 0x10. */
 static uint64_t mb1_put_gdt(struct mb1_place *pl)
 {
-	const uint64_t gdt[3] = { 0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull };
+	const uint64_t gdt[3] = { 0, LOADER_DESC_CODE32, LOADER_DESC_DATA };
 
 	return mb1_put(pl, gdt, sizeof(gdt), 8);
 }
@@ -369,9 +369,7 @@ static uint64_t mb1_put_modules(struct mb1_place *pl,
 		uint64_t at = mb1_put(pl, mods[i].data, mods[i].size, PAGE_SIZE);
 		struct mb1_module m = { (uint32_t)at, (uint32_t)(at + mods[i].size),
 					(uint32_t)str, 0 };
-		if (!pl->failed &&
-		    pl->mem->write(pl->mem->ctx, list + i * sizeof(m), &m, sizeof(m)) < 0)
-			pl->failed = true;
+		loader_put(&pl->w, GPA(list + i * sizeof(m)), &m, sizeof(m));
 		str += strlen(mb1_mod_string(&mods[i])) + 1;
 	}
 	return list;
@@ -381,8 +379,8 @@ static int mb1_build_info(const struct guest_mem *mem, uint64_t kernel_end,
 			  const char *cmdline, const struct loader_module *mods,
 			  int nmods, uint64_t *info_gpa, uint64_t *gdt_gpa)
 {
-	struct mb1_place pl = { mem, ALIGN_UP(kernel_end, PAGE_SIZE),
-				MIN(mem->size, 4 * SIZE_1G), false };
+	struct mb1_place pl = { { mem, false }, ALIGN_UP(kernel_end, PAGE_SIZE),
+				MIN(mem->size, 4 * SIZE_1G) };
 	struct mb1_info info = {
 		.flags = MB1_INFO_MEM | MB1_INFO_CMDLINE | MB1_INFO_MODS |
 			 MB1_INFO_MMAP | MB1_INFO_LOADER,
@@ -398,9 +396,8 @@ static int mb1_build_info(const struct guest_mem *mem, uint64_t kernel_end,
 	info.boot_loader_name = (uint32_t)mb1_put_str(&pl, "hv");
 	*gdt_gpa = mb1_put_gdt(&pl);
 	info.mods_addr = (uint32_t)mb1_put_modules(&pl, mods, nmods);
-	if (!pl.failed && mem->write(mem->ctx, *info_gpa, &info, sizeof(info)) < 0)
-		pl.failed = true;
-	return pl.failed ? -1 : 0;
+	loader_put(&pl.w, GPA(*info_gpa), &info, sizeof(info));
+	return pl.w.failed ? -1 : 0;
 }
 
 int loader_mb1_load(const void *img, uint64_t size, const char *cmdline,

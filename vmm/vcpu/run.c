@@ -26,21 +26,21 @@
 #include "hv/log.h"
 #include "hv/string.h"
 
-static int mem_write(void *ctx, uint64_t gpa, const void *src, uint64_t len)
+static int mem_write(void *ctx, gpa_t gpa, const void *src, uint64_t len)
 {
-	return guest_write(ctx, GPA(gpa), src, len) ? 0 : -1;
+	return guest_write(ctx, gpa, src, len) ? 0 : -1;
 }
 
 /* Fresh memory is zero already (zeroed when first mapped): map it only. */
-static int mem_zero(void *ctx, uint64_t gpa, uint64_t len)
+static int mem_zero(void *ctx, gpa_t gpa, uint64_t len)
 {
 	static const uint8_t zeros[256];
 
 	while (len) {
 		uint64_t n = MIN(len, sizeof(zeros));
-		if (!guest_write(ctx, GPA(gpa), zeros, n))
+		if (!guest_write(ctx, gpa, zeros, n))
 			return -1;
-		gpa += n;
+		gpa.v += n;
 		len -= n;
 	}
 	return 0;
