@@ -39,21 +39,21 @@ static void setup(struct vpit *p)
 
 static void program(struct vpit *p, int ch, uint8_t ctrl, uint16_t count)
 {
-	vpit_write(p, 3, 1, (uint8_t)(ch << 6) | ctrl);
-	vpit_write(p, (uint16_t)ch, 1, count & 0xff);
-	vpit_write(p, (uint16_t)ch, 1, count >> 8);
+	vpit_write(p, 3, (uint8_t)(ch << 6) | ctrl);
+	vpit_write(p, (uint16_t)ch, count & 0xff);
+	vpit_write(p, (uint16_t)ch, count >> 8);
 }
 
 static uint16_t read16(struct vpit *p, int ch)
 {
-	uint16_t lo = (uint16_t)vpit_read(p, (uint16_t)ch, 1);
+	uint16_t lo = vpit_read(p, (uint16_t)ch);
 
-	return (uint16_t)(lo | vpit_read(p, (uint16_t)ch, 1) << 8);
+	return (uint16_t)(lo | vpit_read(p, (uint16_t)ch) << 8);
 }
 
 static bool out2(struct vpit *p)
 {
-	return vpit_read(p, VPIT_PORT61_OFFSET, 1) & VPIT_P61_OUT2;
+	return vpit_read(p, VPIT_PORT61_OFFSET) & VPIT_P61_OUT2;
 }
 
 static void test_mode2_latched_count(void)
@@ -64,8 +64,8 @@ static void test_mode2_latched_count(void)
 	program(&p, 0, 0x34, 1000);             /* lohi, mode 2, binary */
 	at_tick(300);
 	CHECK_EQ(read16(&p, 0), 700);           /* live read */
-	vpit_write(&p, 3, 1, 0x00);             /* latch counter 0 */
-	vpit_write(&p, 3, 1, 0x00);             /* ignored: latch not read */
+	vpit_write(&p, 3, 0x00);             /* latch counter 0 */
+	vpit_write(&p, 3, 0x00);             /* ignored: latch not read */
 	at_tick(450);
 	CHECK_EQ(read16(&p, 0), 700);           /* the latched value */
 	CHECK_EQ(read16(&p, 0), 550);           /* live again */
@@ -83,21 +83,21 @@ static void test_readback(void)
 	program(&p, 0, 0x34, 1000);
 	at_tick(10);
 	/* 11 0 0 001 0: count and status of counter 0. */
-	vpit_write(&p, 3, 1, 0xc2);
+	vpit_write(&p, 3, 0xc2);
 	at_tick(20);
-	CHECK_EQ(vpit_read(&p, 0, 1), 0x80 | 0x34);     /* status first */
+	CHECK_EQ(vpit_read(&p, 0), 0x80 | 0x34);     /* status first */
 	CHECK_EQ(read16(&p, 0), 990);
 	/* Status only for counter 2 (never programmed: null count, mode 0). */
-	vpit_write(&p, 3, 1, 0xe8);
-	CHECK_EQ(vpit_read(&p, 2, 1), 0x40);
+	vpit_write(&p, 3, 0xe8);
+	CHECK_EQ(vpit_read(&p, 2), 0x40);
 	/* Count only: the status latch stays empty. */
-	vpit_write(&p, 3, 1, 0xd2);
+	vpit_write(&p, 3, 0xd2);
 	CHECK_EQ(read16(&p, 0), 980);
 	/* A control word without a count: null count set in the status. */
-	vpit_write(&p, 3, 1, 0x74);             /* counter 1, lohi, mode 2 */
-	vpit_write(&p, 3, 1, 0xe4);
-	CHECK_EQ(vpit_read(&p, 1, 1), 0xc0 | 0x34);
-	CHECK_EQ(vpit_read(&p, 3, 1), 0xff);    /* control port write-only */
+	vpit_write(&p, 3, 0x74);             /* counter 1, lohi, mode 2 */
+	vpit_write(&p, 3, 0xe4);
+	CHECK_EQ(vpit_read(&p, 1), 0xc0 | 0x34);
+	CHECK_EQ(vpit_read(&p, 3), 0xff);    /* control port write-only */
 }
 
 static void test_mode0_out2_on_port61(void)
@@ -105,8 +105,8 @@ static void test_mode0_out2_on_port61(void)
 	struct vpit p;
 
 	setup(&p);
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, VPIT_P61_GATE2);
-	CHECK_EQ(vpit_read(&p, VPIT_PORT61_OFFSET, 1) & 0x0f, VPIT_P61_GATE2);
+	vpit_write(&p, VPIT_PORT61_OFFSET, VPIT_P61_GATE2);
+	CHECK_EQ(vpit_read(&p, VPIT_PORT61_OFFSET) & 0x0f, VPIT_P61_GATE2);
 	program(&p, 2, 0xb0, 100);              /* counter 2, lohi, mode 0 */
 	CHECK(!out2(&p));
 	at_tick(99);
@@ -118,9 +118,9 @@ static void test_mode0_out2_on_port61(void)
 	CHECK(out2(&p));                        /* stays high */
 	CHECK_EQ(read16(&p, 2), (uint16_t)(100 - 5000));  /* keeps counting */
 	/* First byte of a new count stops mode 0 and drops OUT. */
-	vpit_write(&p, 2, 1, 50);
+	vpit_write(&p, 2, 50);
 	CHECK(!out2(&p));
-	vpit_write(&p, 2, 1, 0);
+	vpit_write(&p, 2, 0);
 	at_tick(5049);
 	CHECK(!out2(&p));
 	at_tick(5050);
@@ -138,15 +138,15 @@ static void test_gate_pauses_mode0(void)
 	CHECK(!out2(&p));
 	CHECK_EQ(read16(&p, 2), 100);
 	t0 = fake_ns;
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, VPIT_P61_GATE2);
+	vpit_write(&p, VPIT_PORT61_OFFSET, VPIT_P61_GATE2);
 	after(t0, 60);
 	CHECK_EQ(read16(&p, 2), 40);
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, 0);       /* pause at 60 */
+	vpit_write(&p, VPIT_PORT61_OFFSET, 0);       /* pause at 60 */
 	at_tick(900);
 	CHECK_EQ(read16(&p, 2), 40);
 	t0 = fake_ns;
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, VPIT_P61_GATE2);
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, VPIT_P61_GATE2); /* no edge */
+	vpit_write(&p, VPIT_PORT61_OFFSET, VPIT_P61_GATE2);
+	vpit_write(&p, VPIT_PORT61_OFFSET, VPIT_P61_GATE2); /* no edge */
 	after(t0, 39);
 	CHECK(!out2(&p));
 	after(t0, 40);
@@ -159,7 +159,7 @@ static void test_mode3_square_wave_and_gate_restart(void)
 	uint64_t t0;
 
 	setup(&p);
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, VPIT_P61_GATE2 | VPIT_P61_SPKR);
+	vpit_write(&p, VPIT_PORT61_OFFSET, VPIT_P61_GATE2 | VPIT_P61_SPKR);
 	program(&p, 2, 0xb6, 10);               /* counter 2, lohi, mode 3 */
 	at_tick(0);
 	CHECK(out2(&p));
@@ -178,11 +178,11 @@ static void test_mode3_square_wave_and_gate_restart(void)
 	at_tick(17);
 	CHECK(!out2(&p));
 	/* Gate low forces OUT high; the rising edge restarts the period. */
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, 0);
+	vpit_write(&p, VPIT_PORT61_OFFSET, 0);
 	CHECK(out2(&p));
 	at_tick(100);
 	t0 = fake_ns;
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, VPIT_P61_GATE2);
+	vpit_write(&p, VPIT_PORT61_OFFSET, VPIT_P61_GATE2);
 	after(t0, 4);
 	CHECK(out2(&p));
 	after(t0, 5);
@@ -202,7 +202,7 @@ static void test_mode4_and_mode1(void)
 	uint64_t t0;
 
 	setup(&p);
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, VPIT_P61_GATE2);
+	vpit_write(&p, VPIT_PORT61_OFFSET, VPIT_P61_GATE2);
 	program(&p, 2, 0xb8, 20);               /* mode 4: strobe at t = N */
 	at_tick(19);
 	CHECK(out2(&p));
@@ -217,8 +217,8 @@ static void test_mode4_and_mode1(void)
 	CHECK(out2(&p));
 	CHECK_EQ(read16(&p, 2), 30);
 	t0 = fake_ns;
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, 0);
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, VPIT_P61_GATE2);
+	vpit_write(&p, VPIT_PORT61_OFFSET, 0);
+	vpit_write(&p, VPIT_PORT61_OFFSET, VPIT_P61_GATE2);
 	CHECK(!out2(&p));
 	after(t0, 29);
 	CHECK(!out2(&p));
@@ -229,8 +229,8 @@ static void test_mode4_and_mode1(void)
 	/* Mode 5: gate-triggered strobe. */
 	program(&p, 2, 0xba, 5);
 	t0 = fake_ns;
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, 0);
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, VPIT_P61_GATE2);
+	vpit_write(&p, VPIT_PORT61_OFFSET, 0);
+	vpit_write(&p, VPIT_PORT61_OFFSET, VPIT_P61_GATE2);
 	after(t0, 4);
 	CHECK(out2(&p));
 	after(t0, 5);
@@ -244,21 +244,21 @@ static void test_access_modes_and_bcd(void)
 	struct vpit p;
 
 	setup(&p);
-	vpit_write(&p, 3, 1, 0x14);             /* counter 0, LSB only, mode 2 */
-	vpit_write(&p, 0, 1, 200);
+	vpit_write(&p, 3, 0x14);             /* counter 0, LSB only, mode 2 */
+	vpit_write(&p, 0, 200);
 	at_tick(50);
-	CHECK_EQ(vpit_read(&p, 0, 1), 150);
-	CHECK_EQ(vpit_read(&p, 0, 1), 150);     /* no flip-flop in LSB mode */
-	vpit_write(&p, 3, 1, 0x00);
-	CHECK_EQ(vpit_read(&p, 0, 1), 150);     /* latch: one byte */
+	CHECK_EQ(vpit_read(&p, 0), 150);
+	CHECK_EQ(vpit_read(&p, 0), 150);     /* no flip-flop in LSB mode */
+	vpit_write(&p, 3, 0x00);
+	CHECK_EQ(vpit_read(&p, 0), 150);     /* latch: one byte */
 
-	vpit_write(&p, 3, 1, 0x24);             /* MSB only, mode 2 */
-	vpit_write(&p, 0, 1, 0x02);             /* N = 0x200 at tick 50 */
+	vpit_write(&p, 3, 0x24);             /* MSB only, mode 2 */
+	vpit_write(&p, 0, 0x02);             /* N = 0x200 at tick 50 */
 	at_tick(50 + 0x100);
-	CHECK_EQ(vpit_read(&p, 0, 1), 0x01);
-	vpit_write(&p, 3, 1, 0x00);
+	CHECK_EQ(vpit_read(&p, 0), 0x01);
+	vpit_write(&p, 3, 0x00);
 	at_tick(50 + 0x180);
-	CHECK_EQ(vpit_read(&p, 0, 1), 0x01);
+	CHECK_EQ(vpit_read(&p, 0), 0x01);
 
 	fake_ns = 0;
 	program(&p, 0, 0x35, 0x1000);           /* BCD 1000, mode 2 */
@@ -273,11 +273,6 @@ static void test_access_modes_and_bcd(void)
 	CHECK_EQ(read16(&p, 0), 0x9998);
 	at_tick(10001);
 	CHECK_EQ(read16(&p, 0), 0x9999);        /* wraps modulo 10000 */
-	/* A 16-bit access covers ports 0x40 and 0x41 (counters 0 and 1). */
-	vpit_write(&p, 3, 1, 0x10);             /* counter 0, LSB, mode 0 */
-	vpit_write(&p, 3, 1, 0x50);             /* counter 1, LSB, mode 0 */
-	vpit_write(&p, 0, 2, 0x3322);
-	CHECK_EQ(vpit_read(&p, 0, 2), 0x3322);
 }
 
 static void test_irq0_periodic(void)
@@ -324,7 +319,7 @@ static void test_irq0_one_shot(void)
 	CHECK(vpit_irq_due(&p, tick_ns(501)));
 	program(&p, 0, 0x32, 500);              /* mode 1: gate fixed high */
 	CHECK_EQ(vpit_next_irq_ns(&p), VPIT_NO_IRQ);
-	vpit_write(&p, 3, 1, 0x34);             /* mode without count */
+	vpit_write(&p, 3, 0x34);             /* mode without count */
 	CHECK(!vpit_irq_due(&p, tick_ns(900000)));
 }
 
@@ -334,15 +329,15 @@ static void test_mode_aliases_and_unloaded_gate(void)
 
 	setup(&p);
 	/* Gate edges before any count is written change nothing. */
-	vpit_write(&p, 3, 1, 0xb6);
-	vpit_write(&p, VPIT_PORT61_OFFSET, 1, VPIT_P61_GATE2);
+	vpit_write(&p, 3, 0xb6);
+	vpit_write(&p, VPIT_PORT61_OFFSET, VPIT_P61_GATE2);
 	CHECK(out2(&p));                        /* mode 3 idles high */
 	/* Mode 6 is mode 2, mode 7 is mode 3; status keeps the raw bits. */
 	program(&p, 0, 0x3c, 100);              /* lohi, mode 6 */
 	at_tick(99);
 	CHECK_EQ(read16(&p, 0), 1);
-	vpit_write(&p, 3, 1, 0xe2);
-	CHECK_EQ(vpit_read(&p, 0, 1), 0x3c);    /* OUT low at count 1 */
+	vpit_write(&p, 3, 0xe2);
+	CHECK_EQ(vpit_read(&p, 0), 0x3c);    /* OUT low at count 1 */
 	fake_ns = 0;
 	program(&p, 0, 0x3e, 100);              /* mode 7 */
 	CHECK(vpit_irq_due(&p, tick_ns(100)));
@@ -356,14 +351,14 @@ static void test_refresh_toggle(void)
 
 	setup(&p);
 	fake_ns = 1000;
-	a = vpit_read(&p, VPIT_PORT61_OFFSET, 1) & VPIT_P61_REFRESH;
+	a = vpit_read(&p, VPIT_PORT61_OFFSET) & VPIT_P61_REFRESH;
 	fake_ns += 15085;
-	b = vpit_read(&p, VPIT_PORT61_OFFSET, 1) & VPIT_P61_REFRESH;
+	b = vpit_read(&p, VPIT_PORT61_OFFSET) & VPIT_P61_REFRESH;
 	CHECK(a != b);
 	/* Bits 6-7 and unknown ports read as expected. */
-	CHECK_EQ(vpit_read(&p, VPIT_PORT61_OFFSET, 1) & 0xc0, 0);
-	CHECK_EQ(vpit_read(&p, 0x10, 1), 0xff);
-	vpit_write(&p, 0x10, 1, 0);             /* ignored */
+	CHECK_EQ(vpit_read(&p, VPIT_PORT61_OFFSET) & 0xc0, 0);
+	CHECK_EQ(vpit_read(&p, 0x10), 0xff);
+	vpit_write(&p, 0x10, 0);             /* ignored */
 }
 
 int main(void)

@@ -39,14 +39,14 @@ static void setup(struct vrtc *r)
 
 static uint8_t rd(struct vrtc *r, uint8_t idx)
 {
-	vrtc_write(r, 0, 1, idx);
-	return (uint8_t)vrtc_read(r, 1, 1);
+	vrtc_write(r, 0, idx);
+	return (uint8_t)vrtc_read(r, 1);
 }
 
 static void wr(struct vrtc *r, uint8_t idx, uint8_t v)
 {
-	vrtc_write(r, 0, 1, idx);
-	vrtc_write(r, 1, 1, v);
+	vrtc_write(r, 0, idx);
+	vrtc_write(r, 1, v);
 }
 
 static void test_bcd_24h_and_rollover(void)
@@ -297,10 +297,8 @@ static void test_cmos_memory(void)
 	/* Plain bytes; bit 7 of the index (NMI) is ignored. */
 	wr(&r, 0x80 | 0x40, 0xab);
 	CHECK_EQ(rd(&r, 0x40), 0xab);
-	CHECK_EQ(vrtc_read(&r, 0, 1), 0xff);    /* index port reads 0xff */
-	vrtc_write(&r, 0, 2, 0x5540);           /* index 0x40, then data */
-	CHECK_EQ(rd(&r, 0x40), 0x55);
-	CHECK_EQ(vrtc_read(&r, 2, 1), 0xff);
+	CHECK_EQ(vrtc_read(&r, 0), 0xff);    /* index port reads 0xff */
+	CHECK_EQ(vrtc_read(&r, 2), 0xff);
 }
 
 static void test_clock_before_base(void)

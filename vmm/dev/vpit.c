@@ -351,20 +351,14 @@ static void write8(struct vpit *p, uint16_t off, uint8_t v)
 	}
 }
 
-uint32_t vpit_read(struct vpit *p, uint16_t port_offset, unsigned size)
+uint8_t vpit_read(struct vpit *p, uint16_t port_offset)
 {
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < size && i < 4; i++)
-		v |= (uint32_t)read8(p, port_offset + i) << (8 * i);
-	return v;
+	return read8(p, port_offset);
 }
 
-void vpit_write(struct vpit *p, uint16_t port_offset, unsigned size,
-		uint32_t value)
+void vpit_write(struct vpit *p, uint16_t port_offset, uint8_t value)
 {
-	for (unsigned i = 0; i < size && i < 4; i++)
-		write8(p, port_offset + i, (uint8_t)(value >> (8 * i)));
+	write8(p, port_offset, value);
 }
 
 uint64_t vpit_next_irq_ns(const struct vpit *p)

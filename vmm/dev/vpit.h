@@ -74,9 +74,8 @@ struct vpit {
 
 void vpit_init(struct vpit *p, vpit_clock_fn now_ns, void *clock_ctx);
 
-uint32_t vpit_read(struct vpit *p, uint16_t port_offset, unsigned size);
-void vpit_write(struct vpit *p, uint16_t port_offset, unsigned size,
-		uint32_t value);
+uint8_t vpit_read(struct vpit *p, uint16_t port_offset);
+void vpit_write(struct vpit *p, uint16_t port_offset, uint8_t value);
 
 /* Absolute time (clock ns) of channel 0's next IRQ edge, VPIT_NO_IRQ if
  * none is coming (not programmed, or a one-shot that has fired). */

@@ -385,20 +385,14 @@ static void write8(struct vrtc *r, uint16_t off, uint8_t v)
 		write_data(r, v);
 }
 
-uint32_t vrtc_read(struct vrtc *r, uint16_t port_offset, unsigned size)
+uint8_t vrtc_read(struct vrtc *r, uint16_t port_offset)
 {
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < size && i < 4; i++)
-		v |= (uint32_t)read8(r, port_offset + i) << (8 * i);
-	return v;
+	return read8(r, port_offset);
 }
 
-void vrtc_write(struct vrtc *r, uint16_t port_offset, unsigned size,
-		uint32_t value)
+void vrtc_write(struct vrtc *r, uint16_t port_offset, uint8_t value)
 {
-	for (unsigned i = 0; i < size && i < 4; i++)
-		write8(r, port_offset + i, (uint8_t)(value >> (8 * i)));
+	write8(r, port_offset, value);
 }
 
 /* ---- power-on contents --------------------------------------------------- */

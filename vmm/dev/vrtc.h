@@ -106,9 +106,8 @@ void vrtc_init(struct vrtc *r, const struct vrtc_config *cfg);
 
 /* port_offset 0 = port 0x70 (index, bit 7 = NMI disable, ignored; reads
  * 0xff), 1 = port 0x71 (data). */
-uint32_t vrtc_read(struct vrtc *r, uint16_t port_offset, unsigned size);
-void vrtc_write(struct vrtc *r, uint16_t port_offset, unsigned size,
-		uint32_t value);
+uint8_t vrtc_read(struct vrtc *r, uint16_t port_offset);
+void vrtc_write(struct vrtc *r, uint16_t port_offset, uint8_t value);
 
 /* The guest's current wall time (what the registers would say). */
 struct vrtc_time vrtc_now(struct vrtc *r);

@@ -217,18 +217,12 @@ static void write8(struct vuart *u, uint16_t reg, uint8_t v)
 	}
 }
 
-uint32_t vuart_read(struct vuart *u, uint16_t port_offset, unsigned size)
+uint8_t vuart_read(struct vuart *u, uint16_t port_offset)
 {
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < size && i < 4; i++)
-		v |= (uint32_t)read8(u, port_offset + i) << (8 * i);
-	return v;
+	return read8(u, port_offset);
 }
 
-void vuart_write(struct vuart *u, uint16_t port_offset, unsigned size,
-		 uint32_t value)
+void vuart_write(struct vuart *u, uint16_t port_offset, uint8_t value)
 {
-	for (unsigned i = 0; i < size && i < 4; i++)
-		write8(u, port_offset + i, (uint8_t)(value >> (8 * i)));
+	write8(u, port_offset, value);
 }

@@ -77,11 +77,10 @@ struct vuart {
 /* Power-on state; line_out may be NULL (output is then discarded). */
 void vuart_init(struct vuart *u, vuart_line_fn line_out, void *ctx);
 
-/* size 1, 2 or 4: a wider access touches consecutive registers, as an
- * 8-bit ISA device sees it.  Offsets past 7 read as 0xff. */
-uint32_t vuart_read(struct vuart *u, uint16_t port_offset, unsigned size);
-void vuart_write(struct vuart *u, uint16_t port_offset, unsigned size,
-		 uint32_t value);
+/* One byte register; the I/O layer splits wider accesses into bytes, as
+ * an 8-bit ISA device sees them.  Offsets past 7 read as 0xff. */
+uint8_t vuart_read(struct vuart *u, uint16_t port_offset);
+void vuart_write(struct vuart *u, uint16_t port_offset, uint8_t value);
 
 /* A byte from the host side.  false if the FIFO was full (byte dropped,
  * LSR.OE set). */

@@ -23,7 +23,7 @@ static int64_t hc_console_write(struct vcpu *v, gpa_t gpa, uint64_t len)
 		if (!guest_read(v->part, GPA(gpa.v + done), buf, n))
 			return HC_EFAULT;
 		for (uint64_t i = 0; i < n; i++)
-			vuart_write(&v->part->platform.uart, 0, 1, (uint8_t)buf[i]);
+			vuart_write(&v->part->platform.uart, 0, (uint8_t)buf[i]);
 		done += n;
 	}
 	return (int64_t)len;

@@ -8,6 +8,7 @@
 #include "vmm/vcpu/helpers.h"
 #include "vmm/partition.h"
 #include "lib/log_once.h"
+#include "vmm/dev/ioport.h"
 #include "vmm/vmx/vmx.h"
 #include "hv/log.h"
 #include "hv/string.h"
@@ -26,10 +27,25 @@ struct port_range {
 	enum exit_result (*write)(struct vcpu *v, uint16_t off, unsigned size, uint32_t val);
 };
 
+/* ---- the byte-wide devices: wider accesses split by vmm/dev/ioport.c ---- */
+
+static uint8_t uart_rd(void *u, uint16_t off) { return vuart_read(u, off); }
+static void uart_wr(void *u, uint16_t off, uint8_t val) { vuart_write(u, off, val); }
+static uint8_t pit_rd(void *p, uint16_t off) { return vpit_read(p, off); }
+static void pit_wr(void *p, uint16_t off, uint8_t val) { vpit_write(p, off, val); }
+static uint8_t rtc_rd(void *r, uint16_t off) { return vrtc_read(r, off); }
+static void rtc_wr(void *r, uint16_t off, uint8_t val) { vrtc_write(r, off, val); }
+
+static struct ioport_bytes uart_bytes(struct vcpu *v)
+{
+	return (struct ioport_bytes){ uart_rd, uart_wr, &v->part->platform.uart, VUART_NPORTS };
+}
+
 static uint32_t uart_read(struct vcpu *v, uint16_t off, unsigned size)
 {
+	struct ioport_bytes b = uart_bytes(v);
 	bool line = vuart_irq_line(&v->part->platform.uart);
-	uint32_t val = vuart_read(&v->part->platform.uart, off, size);
+	uint32_t val = ioport_read_split(&b, off, size);
 
 	if (vuart_irq_line(&v->part->platform.uart) != line)   /* reading IIR/RBR can clear it */
 		platform_touch(&v->part->platform);
@@ -38,9 +54,10 @@ static uint32_t uart_read(struct vcpu *v, uint16_t off, unsigned size)
 
 static enum exit_result uart_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
 {
+	struct ioport_bytes b = uart_bytes(v);
 	bool line = vuart_irq_line(&v->part->platform.uart);
 
-	vuart_write(&v->part->platform.uart, off, size, val);
+	ioport_write_split(&b, off, size, val);
 	/*
 	 * A byte written to THR leaves at once, so THRE -- and with it the
 	 * interrupt -- comes straight back.  On real hardware the line drops
@@ -96,27 +113,65 @@ static enum exit_result pic_write(struct vcpu *v, uint16_t off, unsigned size, u
 }
 
 /* The PIT's ports 0x40-0x43 and port 0x61 share one device. */
+static struct ioport_bytes pit_bytes(struct vcpu *v)
+{
+	return (struct ioport_bytes){ pit_rd, pit_wr, &v->part->platform.pit, VPIT_NPORTS };
+}
+
 static uint32_t pit_read(struct vcpu *v, uint16_t off, unsigned size)
 {
-	return vpit_read(&v->part->platform.pit, v->io_port - VPIT_BASE_PORT, size);
+	struct ioport_bytes b = pit_bytes(v);
+
+	return ioport_read_split(&b, off, size);
 }
 
 static enum exit_result pit_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
 {
-	vpit_write(&v->part->platform.pit, v->io_port - VPIT_BASE_PORT, size, val);
+	struct ioport_bytes b = pit_bytes(v);
+
+	ioport_write_split(&b, off, size, val);
 	platform_touch(&v->part->platform);
 	return EXIT_HANDLED;
 }
 
+/* Port 0x61 (system control port B): the PIT's gate and speaker bits. */
+static uint8_t p61_rd(void *p, uint16_t off) { return vpit_read(p, VPIT_PORT61_OFFSET + off); }
+static void p61_wr(void *p, uint16_t off, uint8_t val) { vpit_write(p, VPIT_PORT61_OFFSET + off, val); }
+
+static uint32_t port61_read(struct vcpu *v, uint16_t off, unsigned size)
+{
+	struct ioport_bytes b = { p61_rd, p61_wr, &v->part->platform.pit, 1 };
+
+	return ioport_read_split(&b, off, size);
+}
+
+static enum exit_result port61_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
+{
+	struct ioport_bytes b = { p61_rd, p61_wr, &v->part->platform.pit, 1 };
+
+	ioport_write_split(&b, off, size, val);
+	platform_touch(&v->part->platform);
+	return EXIT_HANDLED;
+}
+
+static struct ioport_bytes rtc_bytes(struct vcpu *v)
+{
+	return (struct ioport_bytes){ rtc_rd, rtc_wr, &v->part->platform.rtc, VRTC_NPORTS };
+}
+
 static uint32_t rtc_read_port(struct vcpu *v, uint16_t off, unsigned size)
 {
+	struct ioport_bytes b = rtc_bytes(v);
+
 	platform_touch(&v->part->platform);   /* reading register C lowers IRQ 8 */
-	return vrtc_read(&v->part->platform.rtc, off, size);
+	return ioport_read_split(&b, off, size);
 }
 
 static enum exit_result rtc_write_port(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
 {
-	vrtc_write(&v->part->platform.rtc, off, size, val);
+	struct ioport_bytes b = rtc_bytes(v);
+
+	ioport_write_split(&b, off, size, val);
 	platform_touch(&v->part->platform);
 	return EXIT_HANDLED;
 }
@@ -211,7 +266,7 @@ static const struct port_range ports[] = {
 	{ 0x20, 2, pic_read, pic_write },
 	{ VPIT_BASE_PORT, VPIT_NPORTS, pit_read, pit_write },
 	{ 0x60, 1, kbd_read, kbd_write },              /* keyboard controller data */
-	{ 0x61, 1, pit_read, pit_write },              /* system control port B */
+	{ 0x61, 1, port61_read, port61_write },        /* system control port B */
 	{ 0x64, 1, kbd_read, kbd_write },              /* keyboard controller status/command */
 	{ VRTC_BASE_PORT, VRTC_NPORTS, rtc_read_port, rtc_write_port },
 	{ 0x80, 1, all_ones, drop },                   /* POST code / I/O delay port */
