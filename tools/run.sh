@@ -52,24 +52,9 @@ run_bochs() {
 	local dir=$root/build/run
 	mkdir -p "$dir"
 	: >"$dir/serial.log"
-	cat >"$dir/bochsrc" <<-EOF
-		cpu: model=corei7_skylake_x, count=$CPUS, ips=50000000, reset_on_triple_fault=0
-		memory: guest=$MEM, host=$MEM
-		romimage: file=/usr/share/bochs/BIOS-bochs-latest
-		vgaromimage: file=/usr/share/vgabios/vgabios.bin
-		ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
-		ata0-master: type=cdrom, path=$iso, status=inserted
-		boot: cdrom
-		clock: sync=none, time0=local
-		com1: enabled=1, mode=file, dev=$dir/serial.log
-		port_e9_hack: enabled=1
-		display_library: term
-		log: $dir/bochs.log
-		panic: action=fatal, term=report
-		error: action=report
-		info: action=report
-		debug: action=ignore
-	EOF
+	# faster emulated time than the tests' (ips), for interactive use
+	"$root/tools/bochsrc.sh" "$iso" "$dir/serial.log" "$dir/bochs.log" \
+		CPUS="$CPUS" MEM="$MEM" IPS=50000000 >"$dir/bochsrc"
 	echo c >"$dir/bochs.cmds"
 	echo "run: Bochs log in $dir/bochs.log; ^C stops it"
 	# Bochs in a session of its own: a ^C on this terminal would drop it

@@ -154,26 +154,9 @@ qemu_cmd() {
 }
 
 bochs_cmd() {
-	cat >"$dir/bochsrc" <<-EOF
-		# Written by tests/boot/harness.sh for case $NAME
-		cpu: model=$BOCHS_CPU, count=$CPUS, ips=$BOCHS_IPS, reset_on_triple_fault=0
-		memory: guest=$MEM, host=$(( MEM > 2048 ? 2048 : MEM ))
-		romimage: file=/usr/share/bochs/BIOS-bochs-latest
-		vgaromimage: file=/usr/share/vgabios/vgabios.bin
-		ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
-		ata0-master: type=cdrom, path=$iso, status=inserted
-		boot: cdrom
-		clock: sync=none, time0=local
-		com1: enabled=1, mode=file, dev=$log
-		port_e9_hack: enabled=1
-		display_library: term
-		log: $dir/bochs.log
-		panic: action=fatal, term=report
-		error: action=report
-		info: action=report
-		debug: action=ignore
-		$BOCHS_EXTRA
-	EOF
+	"$root/tools/bochsrc.sh" "$iso" "$log" "$dir/bochs.log" CPU="$BOCHS_CPU" CPUS="$CPUS" \
+		MEM="$MEM" IPS="$BOCHS_IPS" EXTRA="$BOCHS_EXTRA" \
+		NOTE="Written by tests/boot/harness.sh for case $NAME" >"$dir/bochsrc"
 	echo c >"$dir/bochs.cmds"
 	cmd=(bochs -q -f "$dir/bochsrc" -rc "$dir/bochs.cmds")
 }
