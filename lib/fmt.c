@@ -188,3 +188,20 @@ int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+void fmt_vappend(char *buf, size_t size, size_t *pos, const char *fmt, va_list ap)
+{
+	if (!size || *pos >= size - 1)
+		return;
+	size_t n = (size_t)fmt_vsnprintf(buf + *pos, size - *pos, fmt, ap);
+	*pos = n < size - *pos ? *pos + n : size - 1;
+}
+
+void fmt_append(char *buf, size_t size, size_t *pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vappend(buf, size, pos, fmt, ap);
+	va_end(ap);
+}

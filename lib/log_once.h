@@ -23,7 +23,18 @@ enum log_once_verdict {
 	LOG_ONCE_LAST,       /* a new key, and the last that will be reported */
 };
 
-/* Is `key` new?  Remembers it if so. */
-enum log_once_verdict log_once(struct log_once *l, uint32_t key);
+/* Is `key` new?  Remembers it if so.  (Inline: it sits on exit paths.) */
+static inline enum log_once_verdict log_once(struct log_once *l, uint32_t key)
+{
+	unsigned max = l->max && l->max < LOG_ONCE_MAX ? l->max : LOG_ONCE_MAX;
+
+	for (unsigned i = 0; i < l->n; i++)
+		if (l->seen[i] == key)
+			return LOG_ONCE_SKIP;
+	if (l->n >= max)
+		return LOG_ONCE_SKIP;
+	l->seen[l->n++] = key;
+	return l->n == max ? LOG_ONCE_LAST : LOG_ONCE_REPORT;
+}
 
 #endif

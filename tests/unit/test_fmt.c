@@ -52,10 +52,32 @@ static void test_truncation(void)
 	CHECK(strcmp(buf, "%q") == 0);
 }
 
+/* Appending past the end cuts the text and never runs over (the stats
+ * line once wrapped its size when its text passed the buffer). */
+static void test_append_is_bounded(void)
+{
+	char buf[16];
+	size_t pos = 0;
+
+	memset(buf, 'x', sizeof(buf));
+	fmt_append(buf, sizeof(buf), &pos, "%s", "exits ");
+	CHECK_EQ(pos, 6);
+	for (int i = 0; i < 50; i++)
+		fmt_append(buf, sizeof(buf), &pos, "%d, ", 1000 + i);
+	CHECK_EQ(pos, sizeof(buf) - 1);
+	CHECK_EQ(buf[sizeof(buf) - 1], 0);
+	CHECK_EQ(strcmp(buf, "exits 1000, 100"), 0);
+	fmt_append(buf, 0, &pos, "ignored");          /* no room at all: nothing */
+	pos = 0;
+	fmt_append(buf, 1, &pos, "abc");
+	CHECK_EQ(pos, 0);
+}
+
 int main(void)
 {
 	RUN(test_integers);
 	RUN(test_strings);
 	RUN(test_truncation);
+	RUN(test_append_is_bounded);
 	return check_summary();
 }

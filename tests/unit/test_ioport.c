@@ -1,4 +1,4 @@
-/* units: vmm/dev/ioport.c vmm/dev/vuart.c vmm/dev/vpit.c */
+/* units: vmm/dev/vuart.c vmm/dev/vpit.c */
 /*
  * Wide port accesses split into byte accesses: what a 16- or 32-bit IN
  * or OUT does to the byte-wide UART and PIT, and the all-ones bus past a

@@ -1,4 +1,4 @@
-/* units: lib/log_once.c lib/regdump.c */
+/* units: lib/regdump.c */
 /*
  * The two small logging helpers: log_once() reports each key once and
  * stops at its limit, saying which report is the last; log_gprs() prints

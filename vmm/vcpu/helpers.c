@@ -117,11 +117,11 @@ void guest_end(struct vcpu *v, const char *kind, const char *fmt, ...)
 {
 	struct partition *p = v->part;
 	va_list ap;
-	int n;
+	size_t n = 0;
 
-	n = fmt_snprintf(p->end_reason, sizeof(p->end_reason), "%s: ", kind);
+	fmt_append(p->end_reason, sizeof(p->end_reason), &n, "%s: ", kind);
 	va_start(ap, fmt);
-	fmt_vsnprintf(p->end_reason + n, sizeof(p->end_reason) - (size_t)n, fmt, ap);
+	fmt_vappend(p->end_reason, sizeof(p->end_reason), &n, fmt, ap);
 	va_end(ap);
 	if (p->platform.uart.line_len)
 		vuart_flush(&p->platform.uart);

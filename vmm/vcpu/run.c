@@ -63,11 +63,10 @@ static void print_stats(struct partition *p)
 		if (best < 0)
 			break;
 		used[best] = true;
-		n += (size_t)fmt_snprintf(top + n, sizeof(top) - n, "%s%s %llu", k ? ", " : "",
-					  exit_reason_name((unsigned)best),
-					  (unsigned long long)v->exit_counts[best]);
+		fmt_append(top, sizeof(top), &n, "%s%s %llu", k ? ", " : "",
+			   exit_reason_name((unsigned)best), (unsigned long long)v->exit_counts[best]);
 	}
-	top[MIN(n, sizeof(top) - 1)] = 0;
+	top[n] = 0;
 	log_printf("hv: guest %s: stats: exits %llu (%s), ept faults 4k=%llu 2m=%llu 1g=%llu, ept tables %llu\n",
 		   p->name, (unsigned long long)v->exits, top,
 		   (unsigned long long)s->faults_4k, (unsigned long long)s->faults_2m,

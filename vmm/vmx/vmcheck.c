@@ -64,15 +64,13 @@ __attribute__((format(printf, 4, 5)))
 static int fail(struct ctx *c, const char *field, const char *sub, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	size_t n = 0;
 
 	if (!c->why || !c->whylen)
 		return -1;
-	n = fmt_snprintf(c->why, c->whylen, "guest %s%s: ", field, sub);
-	if (n < 0 || (size_t)n >= c->whylen)
-		return -1;
+	fmt_append(c->why, c->whylen, &n, "guest %s%s: ", field, sub);
 	va_start(ap, fmt);
-	fmt_vsnprintf(c->why + n, c->whylen - n, fmt, ap);
+	fmt_vappend(c->why, c->whylen, &n, fmt, ap);
 	va_end(ap);
 	return -1;
 }

@@ -128,7 +128,7 @@ static void report(const struct vmx_caps *c)
 
 	for (size_t i = 0; i < ARRAY_SIZE(tokens); i++)
 		if (*(const bool *)((const char *)c + tokens[i].off))
-			n += fmt_snprintf(line + n, sizeof(line) - n, " %s", tokens[i].name);
+			fmt_append(line, sizeof(line), &n, " %s", tokens[i].name);
 	line[n] = 0;
 	log_printf("hv: vmx:%s\n", line);
 	log_printf("hv: vmx: basic %016llx proc2 %016llx ept/vpid %016llx cr4 fixed %llx/%llx%s\n",
