@@ -53,10 +53,12 @@ struct partition {
 	hpa_t io_bitmap, msr_bitmap;     /* 2 pages, 1 page */
 	volatile enum guest_state state;
 	char end_reason[96];
+	bool killed;                     /* the guest_end() kind was "killed" */
 	unsigned shutdown_progress;      /* bytes of "Shutdown" seen on port 0x8900 */
 	struct log_once logged_ports;    /* unemulated ports already logged (io.c) */
 	struct log_once logged_msrs;     /* refused MSRs already logged (msr.c) */
 	unsigned restarts;
+	unsigned quick_deaths;           /* killed soon after its start, in a row */
 };
 
 /* Read and validate the config module (hv.cfg), then give every valid

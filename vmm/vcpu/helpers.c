@@ -119,6 +119,7 @@ void guest_end(struct vcpu *v, const char *kind, const char *fmt, ...)
 	va_list ap;
 	size_t n = 0;
 
+	p->killed = strcmp(kind, "killed") == 0;
 	fmt_append(p->end_reason, sizeof(p->end_reason), &n, "%s: ", kind);
 	va_start(ap, fmt);
 	fmt_vappend(p->end_reason, sizeof(p->end_reason), &n, fmt, ap);

@@ -20,6 +20,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/memlayout.h"
 #include "arch/x86_64/lapic.h"
+#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/vectors.h"
 #include "pmm/kpage.h"
 #include "lib/fmt.h"
@@ -106,6 +107,7 @@ static bool boot_guest(struct partition *p)
 	memset(v->exit_counts, 0, sizeof(v->exit_counts));
 	v->exits = 0;
 	p->end_reason[0] = 0;
+	p->killed = false;
 	p->shutdown_progress = 0;
 	if (loader_load(p->cfg->format, p->image, p->image_size, p->cfg->cmdline, p->mods, p->nmods,
 			&mem, &boot, why, sizeof(why)) != 0) {
@@ -225,6 +227,35 @@ static void setup_bitmaps(struct partition *p)
 	msr_bitmap_init(p->msr_bitmap);
 }
 
+/*
+ * on_exit = restart brings back a guest that ran, not one that could not
+ * start (that would fail the same way again).  A guest killed soon after
+ * each start waits longer before each new try, and after
+ * RESTART_QUICK_MAX such deaths in a row it stays down.
+ */
+#define RESTART_QUICK_MS  100     /* killed within this of its start: "at once" */
+#define RESTART_QUICK_MAX 5
+#define RESTART_WAIT_MS   10      /* the first wait; doubled each time */
+
+static bool may_restart(struct partition *p, bool ran, uint64_t ran_ticks)
+{
+	if (!ran) {
+		log_printf("hv: guest %s: not restarted: it could not start\n", p->name);
+		return false;
+	}
+	if (!p->killed || ran_ticks >= tsc_hz() / 1000 * RESTART_QUICK_MS) {
+		p->quick_deaths = 0;
+		return true;
+	}
+	if (++p->quick_deaths >= RESTART_QUICK_MAX) {
+		log_printf("hv: guest %s: not restarted: killed %u times in a row within %u ms of its start\n",
+			   p->name, p->quick_deaths, RESTART_QUICK_MS);
+		return false;
+	}
+	lapic_sleep_until(rdtsc() + (tsc_hz() / 1000 * RESTART_WAIT_MS << (p->quick_deaths - 1)));
+	return true;
+}
+
 void guest_refuse(struct partition *p, const char *why)
 {
 	log_printf("hv: guest %s: not started: %s\n", p->name, why);
@@ -244,10 +275,13 @@ void vcpu_thread(void *arg)
 	setup_bitmaps(p);
 	report_memory(p);
 	for (;;) {
-		if (boot_guest(p))
+		uint64_t start = rdtsc();
+		bool ran = boot_guest(p);
+
+		if (ran)
 			run(p);
 		print_stats(p);
-		if (p->cfg->on_exit != ON_EXIT_RESTART || p->restarts >= 1000)
+		if (p->cfg->on_exit != ON_EXIT_RESTART || !may_restart(p, ran, rdtsc() - start))
 			break;
 		p->restarts++;
 		log_printf("hv: guest %s: restarting (%u)\n", p->name, p->restarts);
