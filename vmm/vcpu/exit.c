@@ -30,11 +30,9 @@ static enum exit_result exit_hlt(struct vcpu *v, uint64_t qual)
 		guest_end(v, "stopped", "halted with interrupts disabled");
 		return EXIT_GUEST_ENDED;
 	}
+	/* with interrupts on, a device or console input can still wake it */
 	vcpu_skip_instruction(v);
-	if (!vcpu_wait_for_interrupt(v)) {
-		guest_end(v, "stopped", "halted with no timer or interrupt left to wake it");
-		return EXIT_GUEST_ENDED;
-	}
+	vcpu_wait_for_interrupt(v);
 	return EXIT_HANDLED;
 }
 

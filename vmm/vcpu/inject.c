@@ -49,7 +49,7 @@ void vcpu_inject_interrupts(struct vcpu *v, uint64_t now)
 	set_window_exiting(false);
 }
 
-bool vcpu_wait_for_interrupt(struct vcpu *v)
+void vcpu_wait_for_interrupt(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	bool from_pic;
@@ -58,15 +58,13 @@ bool vcpu_wait_for_interrupt(struct vcpu *v)
 		platform_update(&p->platform, rdtsc());
 		platform_touch(&p->platform);
 		if (platform_next_vector(&p->platform, &from_pic) >= 0)
-			return true;
+			return;
 		focus_poll(rdtsc());
 		if (p->console_input_pending) {
 			p->console_input_pending = false;
-			return true;
+			return;
 		}
 		uint64_t deadline = platform_next_deadline(&p->platform);
-		if (deadline == UINT64_MAX)
-			return false;
 		/* wake at least every millisecond to look for console input */
 		lapic_sleep_until(MIN(deadline, rdtsc() + tsc_hz() / 1000));
 	}

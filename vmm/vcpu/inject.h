@@ -14,7 +14,8 @@ struct vcpu;
  * interrupt-window exit. */
 void vcpu_inject_interrupts(struct vcpu *v, uint64_t now);
 /* HLT with interrupts on: sleep until a guest timer, an interrupt or
- * console input.  Returns false if nothing can ever wake the guest. */
-bool vcpu_wait_for_interrupt(struct vcpu *v);
+ * console input.  With no timer armed it may sleep for good, as a real
+ * CPU would: only console input can then wake it. */
+void vcpu_wait_for_interrupt(struct vcpu *v);
 
 #endif
