@@ -19,6 +19,7 @@ void hostile_oob_write(void);
 void hostile_other_partition(void);
 void hostile_triple_fault(void);
 void hostile_halt(void);
+void hostile_xsetbv(void);
 
 /* The Multiboot info we were booted with. */
 extern const struct mb_info *hostile_mbi;

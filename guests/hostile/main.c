@@ -17,6 +17,7 @@ static const struct hostile_case cases[] = {
 	{ "otherpart", hostile_other_partition },
 	{ "triple", hostile_triple_fault },
 	{ "hlt", hostile_halt },
+	{ "xsetbv", hostile_xsetbv },
 };
 
 const struct mb_info *hostile_mbi;

@@ -8,6 +8,7 @@
 #include "vmm/vcpu/exit.h"
 #include "vmm/vcpu/helpers.h"
 #include "vmm/partition.h"
+#include "vmm/emul/xcr0.h"
 #include "arch/x86_64/vectors.h"
 #include "vmm/vcpu/inject.h"
 #include "vmm/vmx/exit_reason.h"
@@ -73,7 +74,12 @@ static enum exit_result exit_xsetbv(struct vcpu *v, uint64_t qual)
 	struct cpuid_regs r = cpuid(0xd, 0);
 	uint64_t allowed = ((uint64_t)r.edx << 32) | r.eax;
 
-	if (idx != 0 || !(val & 1) || (val & ~allowed) || ((val & 4) && !(val & 2))) {
+	/* #UD without CR4.OSXSAVE, #GP outside ring 0 (SDM Vol. 2D, XSETBV) */
+	if (!(vmcs_readl(VMCS_GUEST_CR4) & CR4_OSXSAVE)) {
+		vcpu_inject_exception(v, X86_VEC_UD, false, 0);
+		return EXIT_HANDLED;
+	}
+	if (VMX_AR_DPL(vmcs_read32(VMCS_GUEST_SS_AR)) != 0 || !xcr0_valid(idx, val, allowed)) {
 		vcpu_inject_exception(v, X86_VEC_GP, true, 0);
 		return EXIT_HANDLED;
 	}

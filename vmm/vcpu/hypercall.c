@@ -10,7 +10,6 @@
 #include "hv/string.h"
 #include "arch/x86_64/cpu.h"
 
-#define AR_DPL(ar) (((ar) >> 5) & 3)
 
 static int64_t hc_console_write(struct vcpu *v, gpa_t gpa, uint64_t len)
 {
@@ -48,7 +47,7 @@ enum exit_result exit_vmcall(struct vcpu *v, uint64_t qual)
 	uint64_t a1 = lm ? v->regs.rsi : (uint32_t)v->regs.rsi;
 	int64_t ret;
 
-	if (AR_DPL(vmcs_read32(VMCS_GUEST_SS_AR)) != 0) {
+	if (VMX_AR_DPL(vmcs_read32(VMCS_GUEST_SS_AR)) != 0) {
 		ret = HC_EPERM;
 	} else {
 		switch (nr) {

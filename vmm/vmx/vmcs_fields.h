@@ -336,6 +336,7 @@
 #define VMX_AR_S                        (1u << 4)
 #define VMX_AR_DPL_SHIFT                5
 #define VMX_AR_DPL_MASK                 (3u << 5)
+#define VMX_AR_DPL(ar)                  (((ar) & VMX_AR_DPL_MASK) >> VMX_AR_DPL_SHIFT)
 #define VMX_AR_P                        (1u << 7)
 #define VMX_AR_AVL                      (1u << 12)
 #define VMX_AR_L                        (1u << 13)
