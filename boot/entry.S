@@ -13,6 +13,8 @@
  *   0xffffffff80000000 + [0, 1 GiB)  the kernel image window
  * arch/x86_64/paging.c replaces them with W^X tables once C runs.
  */
+#include "arch/x86_64/msr.h"
+
 #define KERNEL_VMA   0xffffffff80000000
 #define MB2_BOOTLOADER_MAGIC 0x36d76289
 #define COM1 0x3f8
@@ -23,7 +25,6 @@
 #define CR0_NW (1 << 29)
 #define CR0_CD (1 << 30)
 #define CR4_PAE (1 << 5)
-#define MSR_EFER 0xc0000080
 #define EFER_LME (1 << 8)
 #define EFER_NXE (1 << 11)
 #define PTE_P  1
@@ -68,7 +69,7 @@ _start:
 	movl $boot_pml4, %eax
 	movl %eax, %cr3
 
-	movl $MSR_EFER, %ecx
+	movl $MSR_IA32_EFER, %ecx
 	rdmsr
 	orl $EFER_LME, %eax
 	cmpl $0, boot_has_nx

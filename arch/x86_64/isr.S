@@ -5,6 +5,7 @@
  * generated from the structure, arch/x86_64/asm-offsets.c).
  */
 #include "generated/asm-offsets.h"
+#include "arch/x86_64/vectors.h"
 	.text
 	.code64
 
@@ -54,9 +55,17 @@ ISR_NOERR 28
 ISR_ERR   29
 ISR_ERR   30
 ISR_NOERR 31
-ISR_NOERR 240
-ISR_NOERR 241
-ISR_NOERR 255
+/* The hypervisor's own vectors (vectors.h), with names for their stubs. */
+.macro ISR_NAMED name vec
+\name:
+	pushq $0
+	pushq $\vec
+	jmp isr_common
+.endm
+
+ISR_NAMED isr_stub_ipi_wake, VEC_IPI_WAKE
+ISR_NAMED isr_stub_timer, VEC_TIMER
+ISR_NAMED isr_stub_spurious, VEC_SPURIOUS
 
 isr_common:
 	subq $TF_VECTOR, %rsp             /* the registers go below vector and error */
@@ -105,11 +114,11 @@ isr_table:
 	.endr
 	.globl isr_ipi_wake, isr_timer, isr_spurious
 isr_ipi_wake:
-	.quad isr_240
+	.quad isr_stub_ipi_wake
 isr_timer:
-	.quad isr_241
+	.quad isr_stub_timer
 isr_spurious:
-	.quad isr_255
+	.quad isr_stub_spurious
 
 /* bool rdmsr_safe(uint32_t msr, uint64_t *v): false if RDMSR raised #GP. */
 	.text

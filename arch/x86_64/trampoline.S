@@ -7,6 +7,7 @@
  * ap_entry() on its own stack.
  */
 #include "generated/asm-offsets.h"
+#include "arch/x86_64/msr.h"
 
 #define ABS(x) (TRAMPOLINE_BASE_ADDR + (x) - trampoline_start)
 
@@ -35,7 +36,7 @@ tramp32:
 	movl %eax, %cr4
 	movl ABS(trampoline_data + TD_CR3), %eax
 	movl %eax, %cr3
-	movl $0xc0000080, %ecx          /* EFER.LME, and NXE when the BSP uses NX */
+	movl $MSR_IA32_EFER, %ecx       /* EFER.LME, and NXE when the BSP uses NX */
 	rdmsr
 	orl $(1 << 8), %eax
 	orl ABS(trampoline_data + TD_EFER_NX), %eax
