@@ -34,7 +34,7 @@ static void rec_write(void *ctx, uint16_t off, uint8_t v)
 static void test_bytes_low_first(void)
 {
 	struct rec r = { { 0x11, 0x22, 0x33, 0x44 }, 0, 0 };
-	struct ioport_bytes b = { rec_read, rec_write, &r, 4 };
+	struct ioport_bytes b = { rec_read, rec_write, &r, 0, 4 };
 
 	CHECK_EQ(ioport_read_split(&b, 0, 4), 0x44332211);
 	CHECK_EQ(ioport_read_split(&b, 1, 2), 0x3322);
@@ -46,10 +46,22 @@ static void test_bytes_low_first(void)
 	CHECK_EQ(r.writes, 4);
 }
 
+/* The device sees its own numbering: base is added to each offset. */
+static void test_base(void)
+{
+	struct rec r = { { 0x11, 0x22, 0x33, 0x44 }, 0, 0 };
+	struct ioport_bytes b = { rec_read, rec_write, &r, 2, 2 };
+
+	CHECK_EQ(ioport_read_split(&b, 0, 2), 0x4433);
+	CHECK_EQ(ioport_read_split(&b, 1, 2), 0xff44);
+	ioport_write_split(&b, 0, 1, 0x99);
+	CHECK_EQ(r.regs[2], 0x99);
+}
+
 static void test_past_the_last_port(void)
 {
 	struct rec r = { { 0x11, 0x22, 0x33, 0x44 }, 0, 0 };
-	struct ioport_bytes b = { rec_read, rec_write, &r, 4 };
+	struct ioport_bytes b = { rec_read, rec_write, &r, 0, 4 };
 
 	CHECK_EQ(ioport_read_split(&b, 3, 4), 0xffffff44);   /* 3 bytes past the end */
 	CHECK_EQ(r.reads, 1);                                /* never asked for them */
@@ -70,7 +82,7 @@ static void no_line(void *ctx, const char *line, size_t len)
 static void test_uart_wide(void)
 {
 	struct vuart u;
-	struct ioport_bytes b = { uart_rd, uart_wr, &u, VUART_NPORTS };
+	struct ioport_bytes b = { uart_rd, uart_wr, &u, 0, VUART_NPORTS };
 
 	vuart_init(&u, no_line, NULL);
 	ioport_write_split(&b, 6, 2, 0x7700);
@@ -88,7 +100,7 @@ static void pit_wr(void *ctx, uint16_t off, uint8_t v) { vpit_write(ctx, off, v)
 static void test_pit_wide(void)
 {
 	struct vpit p;
-	struct ioport_bytes b = { pit_rd, pit_wr, &p, 4 };
+	struct ioport_bytes b = { pit_rd, pit_wr, &p, 0, 4 };
 
 	vpit_init(&p, clock_ns, NULL);
 	vpit_write(&p, 3, 0x10);             /* counter 0, LSB, mode 0 */
@@ -100,6 +112,7 @@ static void test_pit_wide(void)
 int main(void)
 {
 	RUN(test_bytes_low_first);
+	RUN(test_base);
 	RUN(test_past_the_last_port);
 	RUN(test_uart_wide);
 	RUN(test_pit_wide);

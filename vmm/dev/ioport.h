@@ -15,7 +15,8 @@ struct ioport_bytes {
 	uint8_t (*read)(void *ctx, uint16_t off);
 	void (*write)(void *ctx, uint16_t off, uint8_t val);
 	void *ctx;
-	uint16_t count;              /* the device's ports: offsets 0 .. count-1 */
+	uint16_t base;               /* what the device calls the range's first port */
+	uint16_t count;              /* the range's ports: offsets 0 .. count-1 */
 };
 
 /*
@@ -27,7 +28,7 @@ static inline uint32_t ioport_read_split(const struct ioport_bytes *b, uint16_t 
 	uint32_t val = 0;
 
 	for (unsigned i = 0; i < size && i < 4; i++) {
-		uint32_t byte = off + i < b->count ? b->read(b->ctx, (uint16_t)(off + i)) : 0xff;
+		uint32_t byte = off + i < b->count ? b->read(b->ctx, (uint16_t)(b->base + off + i)) : 0xff;
 		val |= byte << (8 * i);
 	}
 	return val;
@@ -38,7 +39,7 @@ static inline void ioport_write_split(const struct ioport_bytes *b, uint16_t off
 {
 	for (unsigned i = 0; i < size && i < 4; i++)
 		if (off + i < b->count)
-			b->write(b->ctx, (uint16_t)(off + i), (uint8_t)(val >> (8 * i)));
+			b->write(b->ctx, (uint16_t)(b->base + off + i), (uint8_t)(val >> (8 * i)));
 }
 
 #endif

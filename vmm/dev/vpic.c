@@ -286,7 +286,7 @@ static uint8_t read_cmd(struct vpic *p, int which)
 	return c->read_isr ? c->isr : requests(p, which);
 }
 
-static uint8_t read8(struct vpic *p, uint16_t port)
+uint8_t vpic_read(struct vpic *p, uint16_t port)
 {
 	switch (port) {
 	case VPIC_MASTER_CMD:  return read_cmd(p, MASTER);
@@ -299,7 +299,7 @@ static uint8_t read8(struct vpic *p, uint16_t port)
 	}
 }
 
-static void write8(struct vpic *p, uint16_t port, uint8_t v)
+void vpic_write(struct vpic *p, uint16_t port, uint8_t v)
 {
 	switch (port) {
 	case VPIC_MASTER_CMD:  write_cmd(&p->chip[MASTER], v); break;
@@ -310,19 +310,4 @@ static void write8(struct vpic *p, uint16_t port, uint8_t v)
 	case VPIC_ELCR_SLAVE:  write_elcr(&p->chip[SLAVE], v); break;
 	default:               break;
 	}
-}
-
-uint32_t vpic_read(struct vpic *p, uint16_t port, unsigned size)
-{
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < size && i < 4; i++)
-		v |= (uint32_t)read8(p, (uint16_t)(port + i)) << (8 * i);
-	return v;
-}
-
-void vpic_write(struct vpic *p, uint16_t port, unsigned size, uint32_t value)
-{
-	for (unsigned i = 0; i < size && i < 4; i++)
-		write8(p, (uint16_t)(port + i), (uint8_t)(value >> (8 * i)));
 }

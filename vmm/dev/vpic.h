@@ -59,8 +59,9 @@ void vpic_init(struct vpic *p);
 /* True for the six ports this device decodes. */
 bool vpic_owns_port(uint16_t port);
 
-uint32_t vpic_read(struct vpic *p, uint16_t port, unsigned size);
-void vpic_write(struct vpic *p, uint16_t port, unsigned size, uint32_t value);
+/* One byte at an absolute port; wider accesses are split by the I/O layer. */
+uint8_t vpic_read(struct vpic *p, uint16_t port);
+void vpic_write(struct vpic *p, uint16_t port, uint8_t value);
 
 /* Drive input irq (0-15) to level.  IRQ 2 is the cascade; as on the ISA
  * bus, a device on IRQ 2 arrives at IRQ 9. */

@@ -27,18 +27,20 @@ struct port_range {
 	enum exit_result (*write)(struct vcpu *v, uint16_t off, unsigned size, uint32_t val);
 };
 
-/* ---- the byte-wide devices: wider accesses split by vmm/dev/ioport.c ---- */
+/* ---- the byte-wide devices: wider accesses split by vmm/dev/ioport.h ---- */
 
 static uint8_t uart_rd(void *u, uint16_t off) { return vuart_read(u, off); }
 static void uart_wr(void *u, uint16_t off, uint8_t val) { vuart_write(u, off, val); }
 static uint8_t pit_rd(void *p, uint16_t off) { return vpit_read(p, off); }
 static void pit_wr(void *p, uint16_t off, uint8_t val) { vpit_write(p, off, val); }
 static uint8_t rtc_rd(void *r, uint16_t off) { return vrtc_read(r, off); }
+static uint8_t pic_rd(void *p, uint16_t port) { return vpic_read(p, port); }
+static void pic_wr(void *p, uint16_t port, uint8_t val) { vpic_write(p, port, val); }
 static void rtc_wr(void *r, uint16_t off, uint8_t val) { vrtc_write(r, off, val); }
 
 static struct ioport_bytes uart_bytes(struct vcpu *v)
 {
-	return (struct ioport_bytes){ uart_rd, uart_wr, &v->part->platform.uart, VUART_NPORTS };
+	return (struct ioport_bytes){ uart_rd, uart_wr, &v->part->platform.uart, 0, VUART_NPORTS };
 }
 
 static uint32_t uart_read(struct vcpu *v, uint16_t off, unsigned size)
@@ -99,15 +101,26 @@ static enum exit_result shutdown_write(struct vcpu *v, uint16_t off, unsigned si
 	return EXIT_HANDLED;
 }
 
+/* The PIC decodes absolute ports: its ranges (0x20, 0xa0, 0x4d0) start at io_port - off. */
+static struct ioport_bytes pic_bytes(struct vcpu *v, uint16_t off)
+{
+	return (struct ioport_bytes){ pic_rd, pic_wr, &v->part->platform.pic,
+				      (uint16_t)(v->io_port - off), 2 };
+}
+
 static uint32_t pic_read(struct vcpu *v, uint16_t off, unsigned size)
 {
+	struct ioport_bytes b = pic_bytes(v, off);
+
 	platform_touch(&v->part->platform);   /* OCW3 reads and acks change state */
-	return vpic_read(&v->part->platform.pic, v->io_port, size);
+	return ioport_read_split(&b, off, size);
 }
 
 static enum exit_result pic_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
 {
-	vpic_write(&v->part->platform.pic, v->io_port, size, val);
+	struct ioport_bytes b = pic_bytes(v, off);
+
+	ioport_write_split(&b, off, size, val);
 	platform_touch(&v->part->platform);
 	return EXIT_HANDLED;
 }
@@ -115,7 +128,7 @@ static enum exit_result pic_write(struct vcpu *v, uint16_t off, unsigned size, u
 /* The PIT's ports 0x40-0x43 and port 0x61 share one device. */
 static struct ioport_bytes pit_bytes(struct vcpu *v)
 {
-	return (struct ioport_bytes){ pit_rd, pit_wr, &v->part->platform.pit, VPIT_NPORTS };
+	return (struct ioport_bytes){ pit_rd, pit_wr, &v->part->platform.pit, 0, VPIT_NPORTS };
 }
 
 static uint32_t pit_read(struct vcpu *v, uint16_t off, unsigned size)
@@ -135,19 +148,17 @@ static enum exit_result pit_write(struct vcpu *v, uint16_t off, unsigned size, u
 }
 
 /* Port 0x61 (system control port B): the PIT's gate and speaker bits. */
-static uint8_t p61_rd(void *p, uint16_t off) { return vpit_read(p, VPIT_PORT61_OFFSET + off); }
-static void p61_wr(void *p, uint16_t off, uint8_t val) { vpit_write(p, VPIT_PORT61_OFFSET + off, val); }
 
 static uint32_t port61_read(struct vcpu *v, uint16_t off, unsigned size)
 {
-	struct ioport_bytes b = { p61_rd, p61_wr, &v->part->platform.pit, 1 };
+	struct ioport_bytes b = { pit_rd, pit_wr, &v->part->platform.pit, VPIT_PORT61_OFFSET, 1 };
 
 	return ioport_read_split(&b, off, size);
 }
 
 static enum exit_result port61_write(struct vcpu *v, uint16_t off, unsigned size, uint32_t val)
 {
-	struct ioport_bytes b = { p61_rd, p61_wr, &v->part->platform.pit, 1 };
+	struct ioport_bytes b = { pit_rd, pit_wr, &v->part->platform.pit, VPIT_PORT61_OFFSET, 1 };
 
 	ioport_write_split(&b, off, size, val);
 	platform_touch(&v->part->platform);
@@ -156,7 +167,7 @@ static enum exit_result port61_write(struct vcpu *v, uint16_t off, unsigned size
 
 static struct ioport_bytes rtc_bytes(struct vcpu *v)
 {
-	return (struct ioport_bytes){ rtc_rd, rtc_wr, &v->part->platform.rtc, VRTC_NPORTS };
+	return (struct ioport_bytes){ rtc_rd, rtc_wr, &v->part->platform.rtc, 0, VRTC_NPORTS };
 }
 
 static uint32_t rtc_read_port(struct vcpu *v, uint16_t off, unsigned size)
