@@ -115,8 +115,10 @@ static const char *set_selftest(struct hv_options *o, struct cmdline_word v)
 		o->selftest = HV_SELFTEST_PAGEFAULT;
 	else if (word_is(v, "stack"))
 		o->selftest = HV_SELFTEST_STACK;
+	else if (word_is(v, "exitfault"))
+		o->selftest = HV_SELFTEST_EXITFAULT;
 	else
-		return "expected pagefault or stack";
+		return "expected pagefault, stack or exitfault";
 	return NULL;
 }
 

@@ -43,7 +43,10 @@ struct hv_options {
 	int loglevel;           /* 0..HV_LOGLEVEL_MAX */
 	bool debug;
 	bool nozero;            /* benchmark only: do not zero guest memory (insecure) */
-	enum hv_selftest { HV_SELFTEST_NONE, HV_SELFTEST_PAGEFAULT, HV_SELFTEST_STACK } selftest;
+	enum hv_selftest {
+		HV_SELFTEST_NONE, HV_SELFTEST_PAGEFAULT, HV_SELFTEST_STACK,
+		HV_SELFTEST_EXITFAULT,      /* fault handling the first guest's 100th exit */
+	} selftest;
 	enum hv_poweroff poweroff;
 };
 

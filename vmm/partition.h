@@ -52,7 +52,7 @@ struct partition {
 	int nmods;
 	hpa_t io_bitmap, msr_bitmap;     /* 2 pages, 1 page */
 	volatile enum guest_state state;
-	char end_reason[96];
+	char end_reason[160];
 	bool killed;                     /* the guest_end() kind was "killed" */
 	unsigned shutdown_progress;      /* bytes of "Shutdown" seen on port 0x8900 */
 	struct log_once logged_ports;    /* unemulated ports already logged (io.c) */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/trampoline.h"
+#include "arch/x86_64/recover.h"
 #include "vmm/vcpu/vcpu.h"
 
 #define DEFINE(name, value) asm volatile("\n->" #name " %c0" : : "i"(value))
@@ -52,6 +53,17 @@ void asm_offsets(void)
 	OFFSET(TF_RAX, struct trap_frame, rax);
 	OFFSET(TF_VECTOR, struct trap_frame, vector);
 	OFFSET(TF_RIP, struct trap_frame, rip);
+
+	/* struct recover_point: arch/x86_64/recover.S */
+	OFFSET(RP_RBX, struct recover_point, rbx);
+	OFFSET(RP_RBP, struct recover_point, rbp);
+	OFFSET(RP_R12, struct recover_point, r12);
+	OFFSET(RP_R13, struct recover_point, r13);
+	OFFSET(RP_R14, struct recover_point, r14);
+	OFFSET(RP_R15, struct recover_point, r15);
+	OFFSET(RP_RSP, struct recover_point, rsp);
+	OFFSET(RP_RIP, struct recover_point, rip);
+	OFFSET(RP_RFLAGS, struct recover_point, rflags);
 
 	/* struct trampoline_data: arch/x86_64/trampoline.S */
 	OFFSET(TD_CR3, struct trampoline_data, cr3);

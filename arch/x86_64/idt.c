@@ -2,6 +2,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/vectors.h"
+#include "arch/x86_64/cpu.h"
 
 struct idt_gate {
 	uint16_t offset_low;
@@ -50,4 +51,7 @@ void idt_load(void)
 		sizeof(idt) - 1, (uint64_t)idt,
 	};
 	asm volatile("lidt %0" : : "m"(idtr));
+	/* from here on a machine check is an exception this CPU reports
+	 * (vector 18), not a shutdown that resets the machine */
+	write_cr4(read_cr4() | CR4_MCE);
 }

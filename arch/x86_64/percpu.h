@@ -6,6 +6,7 @@
 #define ARCH_PERCPU_H
 
 #include "hv/types.h"
+#include "arch/x86_64/recover.h"
 
 #define MAX_CPUS 64
 
@@ -48,6 +49,10 @@ struct percpu {
 	void *work_arg;
 	hpa_t vmxon_region;
 	bool vmx_on;
+	/* While handling a guest's exit: where a host fault goes (recover.h). */
+	const struct recover_point *recover;
+	struct recover_fault fault;
+	uint64_t nmis;                  /* host NMIs seen on this CPU */
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

@@ -41,6 +41,16 @@ static void dump_registers(const struct trap_frame *f)
 		   (unsigned long long)read_cr4());
 }
 
+void trap_host_nmi(void)
+{
+	struct percpu *c = this_cpu();
+
+	/* nothing here raises NMIs on purpose: say so once, and go on */
+	if (c->nmis++ == 0)
+		log_printf("hv: cpu %d: NMI (from the platform or a watchdog); counted, not logged again\n",
+			   cpu_index());
+}
+
 void trap_handler(struct trap_frame *f)
 {
 	if (f->vector == X86_VEC_GP && f->rip == (uint64_t)rdmsr_safe_insn) {
@@ -53,8 +63,22 @@ void trap_handler(struct trap_frame *f)
 	}
 	if (f->vector == VEC_SPURIOUS)
 		return;
+	if (f->vector == X86_VEC_NMI) {
+		trap_host_nmi();
+		return;
+	}
 
 	uint64_t cr2 = read_cr2();
+	struct percpu *c = this_cpu();
+
+	/* a fault while handling a guest's exit ends that guest, not the CPU */
+	if (c->recover && f->vector < 32 && f->vector != X86_VEC_MC && f->vector != X86_VEC_DF) {
+		const struct recover_point *r = c->recover;
+
+		c->recover = NULL;
+		c->fault = (struct recover_fault){ f->vector, f->error, f->rip, cr2 };
+		recover_jump(r);
+	}
 	const char *name = f->vector < 32 ? exception_names[f->vector] : "interrupt";
 
 	log_printf("hv: PANIC: cpu %d: exception %llu (%s), error code 0x%llx, rip %016llx, cr2 %016llx\n",

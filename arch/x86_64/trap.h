@@ -14,6 +14,8 @@ struct trap_frame {
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap frame layout");
 
 void trap_handler(struct trap_frame *f);
+/* An NMI reached the host (through its IDT, or as a guest's NMI exit). */
+void trap_host_nmi(void);
 
 
 #endif

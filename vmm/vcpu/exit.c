@@ -9,6 +9,7 @@
 #include "vmm/vcpu/helpers.h"
 #include "vmm/partition.h"
 #include "vmm/emul/xcr0.h"
+#include "arch/x86_64/trap.h"
 #include "arch/x86_64/vectors.h"
 #include "vmm/vcpu/inject.h"
 #include "vmm/vmx/exit_reason.h"
@@ -56,15 +57,33 @@ static enum exit_result exit_interrupt_window(struct vcpu *v, uint64_t qual)
 	return EXIT_HANDLED;   /* platform_inject() delivers before the next entry */
 }
 
+/*
+ * Exceptions in the exception bitmap (vmcs.c) and host NMIs.  A machine
+ * check that hits the guest ends it.  #AC is intercepted only so that a
+ * guest whose #AC handler raises #AC again cannot hold its CPU inside
+ * the processor's event delivery (XSA-156): it goes straight back in.
+ */
 static enum exit_result exit_nmi(struct vcpu *v, uint64_t qual)
 {
 	uint32_t info = vmcs_read32(VMCS_EXIT_INTR_INFO);
+	unsigned type = (info & VMX_INTR_INFO_TYPE_MASK) >> VMX_INTR_INFO_TYPE_SHIFT;
+	unsigned vector = info & VMX_INTR_INFO_VECTOR_MASK;
 
-	if (((info & VMX_INTR_INFO_TYPE_MASK) >> VMX_INTR_INFO_TYPE_SHIFT) == VMX_INTR_TYPE_NMI) {
-		asm volatile("int $2");   /* a host NMI: let the host see it */
+	if (type == VMX_INTR_TYPE_NMI) {
+		trap_host_nmi();          /* NMI exiting: it was the host's */
 		return EXIT_HANDLED;
 	}
-	return EXIT_UNHANDLED;        /* the exception bitmap is empty */
+	if (type != VMX_INTR_TYPE_HW_EXCEPTION)
+		return EXIT_UNHANDLED;
+	if (vector == X86_VEC_MC) {
+		guest_end(v, "killed", "machine check while it ran");
+		return EXIT_GUEST_ENDED;
+	}
+	if (vector == X86_VEC_AC) {
+		vcpu_inject_exception(v, vector, true, vmcs_read32(VMCS_EXIT_INTR_ERROR_CODE));
+		return EXIT_HANDLED;
+	}
+	return EXIT_UNHANDLED;
 }
 
 static enum exit_result exit_xsetbv(struct vcpu *v, uint64_t qual)

@@ -189,12 +189,19 @@ static void heartbeat(struct vcpu *v, uint64_t *next)
 		   (unsigned long long)pf->injected_pic, (unsigned long long)pf->injected_apic);
 }
 
-static void run(struct partition *p)
+/* selftest=exitfault: a page fault in the hypervisor, on the guest's behalf. */
+static volatile uintptr_t selftest_null;
+
+static void selftest_fault(void)
 {
-	struct vcpu *v = &p->vcpu;
+	log_printf("hv: selftest: faulting while handling an exit -> %d\n",
+		   *(volatile int *)(selftest_null + 8));
+}
+
+static void run_loop(struct vcpu *v)
+{
 	uint64_t next_beat = 0;
 
-	report_startup();
 	for (;;) {
 		uint64_t now = rdtsc();
 		focus_poll(now);
@@ -212,11 +219,39 @@ static void run(struct partition *p)
 		if (!exit_dispatch(v, vmcs_read32(VMCS_EXIT_REASON)))
 			return;
 		heartbeat(v, &next_beat);
+		if (v->part->opts->selftest == HV_SELFTEST_EXITFAULT && v->part->id == 0 && v->exits == 100)
+			selftest_fault();
 		if (vmx_failed[cpu_index()]) {
 			guest_end(v, "killed", "a VMX instruction failed while handling its exit");
 			return;
 		}
 	}
+}
+
+/*
+ * Enter and handle exits until the guest ends.  A fault the hypervisor
+ * takes on the guest's behalf comes back here (arch/x86_64/recover.h)
+ * and ends this guest; the host goes on.
+ */
+static void run(struct partition *p)
+{
+	struct vcpu *v = &p->vcpu;
+	struct percpu *c = this_cpu();
+	struct recover_point rp;
+
+	report_startup();
+	if (recover_save(&rp)) {
+		const struct recover_fault *f = &c->fault;
+
+		guest_end(v, "killed", "the hypervisor took exception %llu (error 0x%llx) at %llx, cr2 %llx, "
+			  "handling its exit", (unsigned long long)f->vector, (unsigned long long)f->error,
+			  (unsigned long long)f->rip, (unsigned long long)f->cr2);
+		vcpu_dump(v);
+		return;
+	}
+	c->recover = &rp;
+	run_loop(v);
+	c->recover = NULL;
 }
 
 static void setup_bitmaps(struct partition *p)

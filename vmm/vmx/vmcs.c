@@ -9,6 +9,7 @@
  * (vmm/cr.c).  With unrestricted guest, CR0.PE and CR0.PG are the guest's.
  */
 #include "vmm/vmx/vmcs.h"
+#include "arch/x86_64/vectors.h"
 #include "vmm/partition.h"
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmx_caps.h"
@@ -79,7 +80,8 @@ static bool setup_controls(struct vcpu *v)
 	if (!ok)
 		return false;
 
-	vmcs_write32(VMCS_EXCEPTION_BITMAP, 0);
+	/* #MC: reported and the guest ended; #AC: reflected (vcpu/exit.c) */
+	vmcs_write32(VMCS_EXCEPTION_BITMAP, (1u << X86_VEC_MC) | (1u << X86_VEC_AC));
 	vmcs_write32(VMCS_CR3_TARGET_COUNT, 0);
 	vmcs_write64(VMCS_IO_BITMAP_A, p->io_bitmap.v);
 	vmcs_write64(VMCS_IO_BITMAP_B, p->io_bitmap.v + PAGE_SIZE);
