@@ -11,12 +11,21 @@
 
 /* IA32_EFER and its LMA bit (SDM Vol. 4, Table 2-2; Vol. 3A, 2.2.1). */
 #define MSR_IA32_EFER 0xc0000080u
+#define MSR_IA32_APIC_BASE 0x1bu
+#define MSR_X2APIC_TPR 0x808u
+#define APIC_BASE_EN    (1ull << 11)
+#define APIC_BASE_EXTD  (1ull << 10)     /* x2APIC mode */
 #define EFER_LMA      (1ull << 10)
 
 /* Access-rights bits LAR returns (SDM Vol. 2A, LAR; Vol. 3A, 3.4.5):
  * the descriptor's second dword masked with 0x00f0ff00. */
 #define DESC_L  (1u << 21)	/* 64-bit code segment */
 #define DESC_DB (1u << 22)	/* must be 0 when L is 1 */
+
+static inline void cpu_wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
 
 static inline uint64_t cpu_rdmsr(uint32_t msr)
 {

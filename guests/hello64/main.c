@@ -69,6 +69,25 @@ static bool top_page_holds_data(uint64_t ram_size)
 	return w[0] == PATTERN && w[1] == (~PATTERN ^ (uint64_t)(uintptr_t)w);
 }
 
+/* CR8 is the task priority of the guest's own local APIC: every value
+ * reads back, and shows in the APIC's TPR (x2APIC MSR 0x808) as bits
+ * 7:4.  Were the write to reach the real CPU instead, the host's own
+ * interrupts (vector 0xf0 on) would be blocked at 15. */
+static bool cr8_is_the_guests(void)
+{
+	cpu_wrmsr(MSR_IA32_APIC_BASE, cpu_rdmsr(MSR_IA32_APIC_BASE) | APIC_BASE_EN | APIC_BASE_EXTD);
+	for (uint64_t want = 0; want < 16; want++) {
+		uint64_t got;
+
+		__asm__ volatile("mov %1, %%cr8; mov %%cr8, %0" : "=r"(got) : "r"(want) : "memory");
+		if (got != want || (cpu_rdmsr(MSR_X2APIC_TPR) >> 4) != want)
+			return false;
+	}
+	bool ok = cpu_vmcall1(HC_NULL, 0) == 0;
+	__asm__ volatile("mov %0, %%cr8" : : "r"(0ull) : "memory");
+	return ok;
+}
+
 int hello64_main(void)
 {
 	static struct hc_partition_info info;	/* .bss: its address is its gpa */
@@ -93,6 +112,9 @@ int hello64_main(void)
 		return fail("ram below 4 MiB: no separate top 2 MiB page");
 	if (!top_page_holds_data(info.ram_size))
 		return fail("top 2 MiB readback");
+	if (!cr8_is_the_guests())
+		return fail("CR8 does not read back what was written");
+	con_puts("hello64: cr8 ok\n");
 	con_puts("hello64: PASS\n");
 	return 0;
 }

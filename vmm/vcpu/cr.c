@@ -80,6 +80,20 @@ static bool guest_set_cr4(struct vcpu *v, uint64_t val)
 	return true;
 }
 
+/*
+ * CR8 is the local APIC's TPR (SDM Vol. 3A 11.8.6).  Both MOVs exit, so
+ * the guest's priority lives in its virtual APIC and never reaches the
+ * host's real TPR, which would block the host's own interrupts.
+ */
+static bool guest_set_cr8(struct vcpu *v, uint64_t val)
+{
+	if (val & ~0xfull)
+		return false;                  /* reserved bits: #GP */
+	vlapic_set_cr8(&v->part->platform.lapic, val);
+	platform_touch(&v->part->platform);   /* a lower priority may let an interrupt in */
+	return true;
+}
+
 enum exit_result exit_cr_access(struct vcpu *v, uint64_t qual)
 {
 	unsigned cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
@@ -94,13 +108,18 @@ enum exit_result exit_cr_access(struct vcpu *v, uint64_t qual)
 			ok = guest_set_cr4(v, vcpu_gpr_read(v, reg));
 		else if (cr == 3)
 			vmcs_writel(VMCS_GUEST_CR3, vcpu_gpr_read(v, reg));
+		else if (cr == 8)
+			ok = guest_set_cr8(v, vcpu_gpr_read(v, reg));
 		else
 			return EXIT_UNHANDLED;
 		break;
 	case CR_MOV_FROM:
-		if (cr != 3)
+		if (cr == 3)
+			vcpu_gpr_write(v, reg, vmcs_readl(VMCS_GUEST_CR3));
+		else if (cr == 8)
+			vcpu_gpr_write(v, reg, vlapic_get_cr8(&v->part->platform.lapic));
+		else
 			return EXIT_UNHANDLED;
-		vcpu_gpr_write(v, reg, vmcs_readl(VMCS_GUEST_CR3));
 		break;
 	case CR_CLTS:
 		ok = guest_set_cr0(v, cr0 & ~CR0_TS);

@@ -70,6 +70,7 @@ static bool setup_controls(struct vcpu *v)
 			  VMX_PIN_EXTINT_EXITING | VMX_PIN_NMI_EXITING, "pin-based")
 		&& set_ctl(VMCS_PROC_BASED_CTLS, vmx_caps.proc,
 			   VMX_PROC_HLT_EXITING | VMX_PROC_USE_IO_BITMAPS | VMX_PROC_USE_MSR_BITMAPS |
+			   VMX_PROC_CR8_LOAD_EXITING | VMX_PROC_CR8_STORE_EXITING |
 			   VMX_PROC_ACTIVATE_SECONDARY, "processor-based")
 		&& set_ctl(VMCS_PROC_BASED_CTLS2, vmx_caps.proc2, proc2, "secondary")
 		&& set_ctl(VMCS_EXIT_CTLS, vmx_caps.exit,
