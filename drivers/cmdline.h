@@ -45,7 +45,7 @@ struct hv_options {
 	bool nozero;            /* benchmark only: do not zero guest memory (insecure) */
 	enum hv_selftest {
 		HV_SELFTEST_NONE, HV_SELFTEST_PAGEFAULT, HV_SELFTEST_STACK,
-		HV_SELFTEST_EXITFAULT,      /* fault handling the first guest's 100th exit */
+		HV_SELFTEST_EXITFAULT,      /* fault on the first guest's behalf, after 100 exits */
 	} selftest;
 	enum hv_poweroff poweroff;
 };

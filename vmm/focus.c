@@ -41,18 +41,30 @@ static void deliver(int c)
 		else if (c == 'n')
 			switch_to((focus + 1) % nparts);
 		else if (c == CTRL_A && p->state == GUEST_RUNNING)
-			vuart_rx_push(&p->platform.uart, CTRL_A);
+			ring_put(&p->console_in, CTRL_A);
 		return;
 	}
 	if (c == CTRL_A) {
 		escape = true;
 		return;
 	}
-	if (p->state == GUEST_RUNNING) {
+	/* the guest's own CPU moves it into its UART (focus_take_input) */
+	if (p->state == GUEST_RUNNING)
+		ring_put(&p->console_in, (uint8_t)c);
+}
+
+bool focus_take_input(struct partition *p)
+{
+	int c;
+	bool any = false;
+
+	while ((c = ring_get(&p->console_in)) >= 0) {
 		vuart_rx_push(&p->platform.uart, (uint8_t)c);
-		p->console_input_pending = true;
-		platform_touch(&p->platform);
+		any = true;
 	}
+	if (any)
+		platform_touch(&p->platform);
+	return any;
 }
 
 void focus_poll(uint64_t now)

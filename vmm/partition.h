@@ -22,6 +22,7 @@
 #include "vmm/dev/platform.h"
 #include "vmm/vcpu/vcpu.h"
 #include "lib/log_once.h"
+#include "lib/ring.h"
 
 /* How many unemulated ports and refused MSRs a guest gets logged. */
 #define PARTITION_PORTS_LOGGED 8
@@ -45,7 +46,7 @@ struct partition {
 	struct ept ept;
 	struct vcpu vcpu;
 	struct platform platform;
-	volatile bool console_input_pending;
+	struct byte_ring console_in;     /* COM1 input, from whichever CPU read it */
 	const void *image;
 	uint64_t image_size;
 	struct loader_module mods[CONFIG_MAX_MODULES];

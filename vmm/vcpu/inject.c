@@ -60,10 +60,8 @@ void vcpu_wait_for_interrupt(struct vcpu *v)
 		if (platform_next_vector(&p->platform, &from_pic) >= 0)
 			return;
 		focus_poll(rdtsc());
-		if (p->console_input_pending) {
-			p->console_input_pending = false;
+		if (focus_take_input(p))
 			return;
-		}
 		uint64_t deadline = platform_next_deadline(&p->platform);
 		/* wake at least every millisecond to look for console input */
 		lapic_sleep_until(MIN(deadline, rdtsc() + tsc_hz() / 1000));

@@ -198,13 +198,28 @@ static void selftest_fault(void)
 		   *(volatile int *)(selftest_null + 8));
 }
 
+/* The run loop's slow work: console input, and the exit-fault self test. */
+static void every_tick(struct vcpu *v, uint64_t now)
+{
+	struct partition *p = v->part;
+
+	focus_poll(now);
+	if (!ring_empty(&p->console_in))
+		focus_take_input(p);
+	if (p->opts->selftest == HV_SELFTEST_EXITFAULT && p->id == 0 && v->exits >= 100)
+		selftest_fault();
+}
+
 static void run_loop(struct vcpu *v)
 {
-	uint64_t next_beat = 0;
+	uint64_t next_beat = 0, next_tick = 0, tick = tsc_hz() / 1000;
 
 	for (;;) {
 		uint64_t now = rdtsc();
-		focus_poll(now);
+		if (now >= next_tick) {   /* about once a millisecond, not on every exit */
+			next_tick = now + tick;
+			every_tick(v, now);
+		}
 		vcpu_inject_interrupts(v, now);
 		int err = vmx_enter(&v->regs, v->launched);
 		if (err) {
@@ -219,8 +234,6 @@ static void run_loop(struct vcpu *v)
 		if (!exit_dispatch(v, vmcs_read32(VMCS_EXIT_REASON)))
 			return;
 		heartbeat(v, &next_beat);
-		if (v->part->opts->selftest == HV_SELFTEST_EXITFAULT && v->part->id == 0 && v->exits == 100)
-			selftest_fault();
 		if (vmx_failed[cpu_index()]) {
 			guest_end(v, "killed", "a VMX instruction failed while handling its exit");
 			return;
