@@ -1,4 +1,5 @@
-/* The IDT shared by every CPU: exceptions, the wake-up IPI, spurious. */
+/* The IDT shared by every CPU: exceptions, the wake-up IPI, the timer,
+ * and a handler that logs a stray interrupt on every other vector. */
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/vectors.h"
@@ -14,9 +15,6 @@ struct idt_gate {
 	uint32_t reserved;
 } __attribute__((packed));
 _Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gate is 16 bytes");
-
-extern const uint64_t isr_table[32];
-extern const uint64_t isr_ipi_wake, isr_timer, isr_spurious;
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
@@ -36,6 +34,8 @@ void idt_init(void)
 {
 	for (unsigned v = 0; v < 32; v++)
 		set_gate(v, isr_table[v], 0);
+	for (unsigned v = 32; v < 256; v++)
+		set_gate(v, (uint64_t)isr_stray + (v - 32) * ISR_STRAY_STUB, 0);
 	set_gate(2, isr_table[2], IST_NMI);
 	set_gate(8, isr_table[8], IST_DF);
 	set_gate(18, isr_table[18], IST_MC);

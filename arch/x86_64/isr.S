@@ -55,6 +55,23 @@ ISR_NOERR 28
 ISR_ERR   29
 ISR_ERR   30
 ISR_NOERR 31
+/*
+ * Every other vector from 32 on: a stray interrupt, logged and
+ * acknowledged (trap.c).  One 16-byte stub each, so vector v's is at
+ * isr_stray + (v - 32) * 16.
+ */
+	.balign 16
+	.globl isr_stray
+isr_stray:
+	.set vec, 32
+	.rept 256 - 32
+	.balign 16
+	pushq $0
+	pushq $vec
+	jmp isr_common
+	.set vec, vec + 1
+	.endr
+
 /* The hypervisor's own vectors (vectors.h), with names for their stubs. */
 .macro ISR_NAMED name vec
 \name:

@@ -12,6 +12,7 @@
 
 #define APIC_BASE_X2APIC (1ull << 10)
 #define APIC_BASE_ENABLE (1ull << 11)
+#define APIC_BASE_BSP    (1ull << 8)
 
 enum {
 	REG_ID = 0x20, REG_EOI = 0xb0, REG_SVR = 0xf0,
@@ -41,6 +42,36 @@ static void reg_write(unsigned reg, uint32_t v)
 		mmio[reg / 4] = v;
 }
 
+#define REG_TPR        0x080
+#define REG_LVT_TIMER  0x320
+#define REG_LVT_THERM  0x330
+#define REG_LVT_PERF   0x340
+#define REG_LVT_LINT0  0x350
+#define REG_LVT_LINT1  0x360
+#define REG_LVT_ERROR  0x370
+#define LVT_MASKED     (1u << 16)
+#define LVT_TSC_DEADLINE (2u << 17)
+
+/*
+ * The 8259 pair as the firmware left it may still deliver, and the BIOS
+ * puts IRQ 0 at vector 8, the double-fault gate.  Move it out of the
+ * exception vectors (ICW1-4: 0x20-0x2f) and mask every line: the
+ * hypervisor takes its interrupts through the local APIC only.
+ */
+static void legacy_pic_off(void)
+{
+	outb(0x20, 0x11);                /* ICW1: edge, cascade, ICW4 follows */
+	outb(0xa0, 0x11);
+	outb(0x21, 0x20);                /* ICW2: vector bases 0x20 and 0x28 */
+	outb(0xa1, 0x28);
+	outb(0x21, 0x04);                /* ICW3: the slave on IR2 */
+	outb(0xa1, 0x02);
+	outb(0x21, 0x01);                /* ICW4: 8086 mode */
+	outb(0xa1, 0x01);
+	outb(0x21, 0xff);                /* mask everything */
+	outb(0xa1, 0xff);
+}
+
 void lapic_init(void)
 {
 	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
@@ -49,7 +80,16 @@ void lapic_init(void)
 	if (!(base & APIC_BASE_ENABLE))
 		wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_ENABLE);
 	mmio = (volatile uint32_t *)phys_to_virt(HPA(base & ~0xfffull));
-	reg_write(REG_SVR, SVR_ENABLE | 0xff);
+	if (base & APIC_BASE_BSP)
+		legacy_pic_off();
+	/* nothing the hypervisor does not use may interrupt it: LINT0 would
+	 * pass the 8259 through in ExtINT mode (as the BIOS leaves it) */
+	static const uint32_t unused[] = { REG_LVT_LINT0, REG_LVT_LINT1, REG_LVT_ERROR,
+					   REG_LVT_PERF, REG_LVT_THERM, REG_LVT_TIMER };
+	for (size_t i = 0; i < ARRAY_SIZE(unused); i++)
+		reg_write(unused[i], LVT_MASKED);
+	reg_write(REG_TPR, 0);
+	reg_write(REG_SVR, SVR_ENABLE | VEC_SPURIOUS);
 }
 
 uint32_t lapic_id(void)
@@ -85,9 +125,6 @@ bool lapic_wait_idle(void)
 	return false;
 }
 
-#define REG_LVT_TIMER 0x320
-#define LVT_TSC_DEADLINE (2u << 17)
-
 /*
  * The host's own timer, used to sleep while a guest idles: in TSC-deadline
  * mode (SDM 11.5.4.1) the wake-up time is the guest's next timer expiry,
@@ -101,6 +138,8 @@ void lapic_sleep_until(uint64_t tsc)
 		return;
 	}
 	reg_write(REG_LVT_TIMER, LVT_TSC_DEADLINE | VEC_TIMER);
+	/* the LVT write must be seen before the deadline is (SDM 10.5.4.1) */
+	asm volatile("mfence" ::: "memory");
 	wrmsr(MSR_IA32_TSC_DEADLINE, tsc);
 	if (rdtsc() < tsc)
 		asm volatile("sti; hlt; cli" ::: "memory");

@@ -13,7 +13,6 @@
 #include "drivers/console.h"
 #include "hv/log.h"
 
-extern const char rdmsr_safe_insn[], rdmsr_safe_fixup[];
 
 static const char *const exception_names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow",
@@ -41,6 +40,19 @@ static void dump_registers(const struct trap_frame *f)
 		   (unsigned long long)read_cr4());
 }
 
+/* An interrupt on a vector nothing here uses: the firmware's, a device's
+ * the hypervisor never set up.  Acknowledge it, and say so once a vector. */
+static void stray_interrupt(uint64_t vector)
+{
+	static uint64_t seen[256 / 64];
+
+	lapic_eoi();
+	if (!(__atomic_fetch_or(&seen[vector / 64], 1ull << (vector % 64), __ATOMIC_RELAXED) &
+	      (1ull << (vector % 64))))
+		log_printf("hv: cpu %d: stray interrupt on vector %llu, acknowledged (logged once)\n",
+			   cpu_index(), (unsigned long long)vector);
+}
+
 void trap_host_nmi(void)
 {
 	struct percpu *c = this_cpu();
@@ -63,6 +75,10 @@ void trap_handler(struct trap_frame *f)
 	}
 	if (f->vector == VEC_SPURIOUS)
 		return;
+	if (f->vector >= 32) {
+		stray_interrupt(f->vector);
+		return;
+	}
 	if (f->vector == X86_VEC_NMI) {
 		trap_host_nmi();
 		return;

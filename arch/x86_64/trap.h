@@ -13,6 +13,13 @@ struct trap_frame {
 };
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap frame layout");
 
+/* The entry stubs (isr.S). */
+extern const uint64_t isr_table[32];               /* exceptions 0-31 */
+extern const uint64_t isr_ipi_wake, isr_timer, isr_spurious;
+extern const char isr_stray[];                     /* vectors 32-255, one stub each */
+#define ISR_STRAY_STUB 16                          /* bytes per stray stub */
+extern const char rdmsr_safe_insn[], rdmsr_safe_fixup[];
+
 void trap_handler(struct trap_frame *f);
 /* An NMI reached the host (through its IDT, or as a guest's NMI exit). */
 void trap_host_nmi(void);
