@@ -276,9 +276,41 @@ static void test_4level_errors(void)
 	xlate(&s, 0x5000, &err);
 	CHECK_EQ(err, GWALK_ERR_NOT_PRESENT);     /* PT[5] */
 
+}
+
+/* 5-level: a PML5 at 0x5000 over the 4-level set; entry 0 and entry 511
+ * (the top of the 57-bit space) lead to the same PML4. */
+static void test_5level(void)
+{
+	struct gwalk_state s = LONG_MODE(0x5000);
+	int err;
+
+	build_4level();
 	s.cr4 |= CR4_LA57;
+	put64(0x5000 + 0 * 8, 0x6000 | RW | P);
+	put64(0x5000 + 511 * 8, 0x6000 | RW | P);
+	reads = 0;
+	CHECK_EQ(xlate(&s, 0x1234, &err), 0xb234);
+	CHECK_EQ(err, 0);
+	CHECK_EQ(reads, 5);                                         /* one entry a level */
+	CHECK_EQ(xlate(&s, 0x41234567, &err), 0x8001234567ull);     /* 1 GiB */
+	CHECK_EQ(xlate(&s, 0x00201234, &err), 0x200001234ull);      /* 2 MiB */
+	/* PML5[511], PML4[511]: the very top of the 57-bit space */
+	CHECK_EQ(xlate(&s, 0xffffff8000001234ull, &err), 0xb234);
+	CHECK_EQ(err, 0);
+	/* canonical for 4 levels, but not present in the PML5 (index 1) */
+	xlate(&s, 0x0001000000000000ull, &err);
+	CHECK_EQ(err, GWALK_ERR_NOT_PRESENT);
+	/* bit 56 set, bits 63:57 clear: not canonical with 57 bits */
+	xlate(&s, 0x0100000000000000ull, &err);
+	CHECK_EQ(err, GWALK_ERR_NONCANONICAL);
+	/* 4-level's kernel half walks PML5[511], then PML4[256]: absent here */
+	xlate(&s, 0xffff800000001234ull, &err);
+	CHECK_EQ(err, GWALK_ERR_NOT_PRESENT);
+	/* the PS bit of a PML5 entry is reserved */
+	put64(0x5000 + 0 * 8, 0x6000 | PS | RW | P);
 	xlate(&s, 0x1234, &err);
-	CHECK_EQ(err, GWALK_ERR_UNSUPPORTED);
+	CHECK_EQ(err, GWALK_ERR_RESERVED);
 }
 
 static void test_4level_xd(void)
@@ -355,7 +387,6 @@ static void test_strerror(void)
 	CHECK_STR_CONTAINS(gwalk_strerror(GWALK_ERR_NOT_PRESENT), "not present");
 	CHECK_STR_CONTAINS(gwalk_strerror(GWALK_ERR_RESERVED), "reserved");
 	CHECK_STR_CONTAINS(gwalk_strerror(GWALK_ERR_READ), "read");
-	CHECK_STR_CONTAINS(gwalk_strerror(GWALK_ERR_UNSUPPORTED), "unsupported");
 	CHECK_STR_CONTAINS(gwalk_strerror(GWALK_ERR_NONCANONICAL), "canonical");
 	CHECK_STR_CONTAINS(gwalk_strerror(0), "ok");
 	CHECK_STR_CONTAINS(gwalk_strerror(-42), "unknown");
@@ -371,6 +402,7 @@ int main(void)
 	RUN(test_pae_errors);
 	RUN(test_4level);
 	RUN(test_4level_errors);
+	RUN(test_5level);
 	RUN(test_4level_xd);
 	RUN(test_read_cross_page);
 	RUN(test_read_within_page_and_empty);

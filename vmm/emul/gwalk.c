@@ -58,6 +58,15 @@ struct level {
 	uint64_t large_rsvd;   /* reserved in a large-page leaf (PAT is bit 12) */
 };
 
+/* 5-level paging (CR4.LA57): a PML5 above the 4-level tables. */
+static const struct level levels_5level[] = {
+	{ 48, 512, 0, PS_RESERVED, 0 },
+	{ 39, 512, 0, PS_RESERVED, 0 },
+	{ 30, 512, 0, PS_LEAF, BITS(29, 13) },
+	{ 21, 512, 0, PS_LEAF, BITS(20, 13) },
+	{ 12, 512, 0, PS_IS_PAT, 0 },
+};
+
 static const struct level levels_4level[] = {
 	{ 39, 512, 0, PS_RESERVED, 0 },
 	{ 30, 512, 0, PS_LEAF, BITS(29, 13) },
@@ -79,7 +88,6 @@ const char *gwalk_strerror(int err)
 	case GWALK_ERR_NOT_PRESENT:  return "not present";
 	case GWALK_ERR_RESERVED:     return "reserved bit set";
 	case GWALK_ERR_READ:         return "guest-physical read failed";
-	case GWALK_ERR_UNSUPPORTED:  return "unsupported paging mode";
 	case GWALK_ERR_NONCANONICAL: return "non-canonical address";
 	default:                     return "unknown error";
 	}
@@ -174,9 +182,12 @@ static int walk_64bit(const struct gwalk_state *s, const struct level *levels, s
 	return GWALK_ERR_NOT_PRESENT;   /* not reached: the last level is a leaf */
 }
 
-static bool is_canonical48(uint64_t linear)
+/* Bits 63:bits-1 all equal: canonical for a `bits`-bit linear address. */
+static bool is_canonical(uint64_t linear, unsigned bits)
 {
-	return (uint64_t)((int64_t)(linear << 16) >> 16) == linear;
+	unsigned drop = 64 - bits;
+
+	return (uint64_t)((int64_t)(linear << drop) >> drop) == linear;
 }
 
 int gwalk_translate(const struct gwalk_state *s, uint64_t linear, gpa_t *gpa,
@@ -192,9 +203,13 @@ int gwalk_translate(const struct gwalk_state *s, uint64_t linear, gpa_t *gpa,
 	if (!(s->efer & EFER_LMA))
 		return walk_64bit(s, levels_pae, ARRAY_SIZE(levels_pae), s->cr3 & CR3_PAE_PDPT,
 				  linear & 0xffffffffull, gpa, read_gpa, ctx);
-	if (s->cr4 & CR4_LA57)
-		return GWALK_ERR_UNSUPPORTED;
-	if (!is_canonical48(linear))
+	if (s->cr4 & CR4_LA57) {
+		if (!is_canonical(linear, 57))
+			return GWALK_ERR_NONCANONICAL;
+		return walk_64bit(s, levels_5level, ARRAY_SIZE(levels_5level), s->cr3 & PTE64_ADDR,
+				  linear, gpa, read_gpa, ctx);
+	}
+	if (!is_canonical(linear, 48))
 		return GWALK_ERR_NONCANONICAL;
 	return walk_64bit(s, levels_4level, ARRAY_SIZE(levels_4level), s->cr3 & PTE64_ADDR,
 			  linear, gpa, read_gpa, ctx);

@@ -12,7 +12,7 @@
  *     1       0        -         -        32-bit  (4 KiB; 4 MiB if CR4.PSE)
  *     1       1        0         -        PAE     (4 KiB, 2 MiB)
  *     1       1        1         0        4-level (4 KiB, 2 MiB, 1 GiB)
- *     1       1        1         1        5-level: not supported (error)
+ *     1       1        1         1        5-level (4 KiB, 2 MiB, 1 GiB)
  *
  * Simplifications, each harmless for fetching the guest's own code:
  *  - presence and reserved bits are checked, access rights are not (no
@@ -47,7 +47,6 @@ typedef int (*gwalk_read_gpa_fn)(void *ctx, gpa_t gpa, void *dst, size_t len);
 #define GWALK_ERR_NOT_PRESENT  (-1)  /* an entry on the way had P = 0 */
 #define GWALK_ERR_RESERVED     (-2)  /* an entry set a reserved bit */
 #define GWALK_ERR_READ         (-3)  /* read_gpa failed on a table or data */
-#define GWALK_ERR_UNSUPPORTED  (-4)  /* 5-level paging */
 #define GWALK_ERR_NONCANONICAL (-5)  /* 4-level: bits 63:47 not a sign extension */
 
 /* Short name of an error code for logs ("not present", ...). */
