@@ -47,7 +47,7 @@ typedef int (*gwalk_read_gpa_fn)(void *ctx, gpa_t gpa, void *dst, size_t len);
 #define GWALK_ERR_NOT_PRESENT  (-1)  /* an entry on the way had P = 0 */
 #define GWALK_ERR_RESERVED     (-2)  /* an entry set a reserved bit */
 #define GWALK_ERR_READ         (-3)  /* read_gpa failed on a table or data */
-#define GWALK_ERR_NONCANONICAL (-5)  /* 4-level: bits 63:47 not a sign extension */
+#define GWALK_ERR_NONCANONICAL (-5)  /* bits 63:47 (63:56 with LA57) not a sign extension */
 
 /* Short name of an error code for logs ("not present", ...). */
 const char *gwalk_strerror(int err);
