@@ -54,7 +54,7 @@ bool platform_wait(struct vcpu *v);
 /* An EPT violation outside RAM: emulate it if a device lives there
  * (EXIT_HANDLED or EXIT_GUEST_ENDED), else EXIT_UNHANDLED. */
 enum exit_result platform_mmio(struct vcpu *v, uint64_t gpa);
-/* Minimal ACPI (RSDP, XSDT, FADT, MADT, DSDT with \_S5) at gpa 0xe0000. */
+/* Minimal ACPI (RSDP, XSDT, RSDT, FADT, FACS, DSDT with \_S5; no MADT) at gpa 0xe0000. */
 bool platform_load_firmware_tables(struct partition *p);
 
 #define PLATFORM_PM_BASE 0x600
