@@ -344,7 +344,7 @@ static int elf64_write_pd(const struct guest_mem *mem, uint64_t pd,
 	return 0;
 }
 
-/* Shared with the bzImage loader (vmm/loader.h). */
+/* Shared with the bzImage loader (vmm/loader/loader.h). */
 int loader_identity_map(const struct guest_mem *mem, uint64_t at, uint64_t ram)
 {
 	uint64_t pml4 = at, pdpt = at + PAGE_SIZE, pd0 = at + 2 * PAGE_SIZE;

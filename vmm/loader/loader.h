@@ -100,7 +100,7 @@ int loader_bzimage_load(const void *img, uint64_t size, const char *cmdline,
 			const struct guest_mem *mem, struct boot_state *out,
 			char *why, size_t whylen);
 
-/* ---- helpers shared by the back-ends (vmm/loader_elf64.c) ----------- */
+/* ---- helpers shared by the back-ends (vmm/loader/elf64.c) ----------- */
 
 /* What the loaders need from an ELF header, for ELFCLASS32 and 64. */
 struct loader_elf {

@@ -10,7 +10,7 @@
  * returns 0.  If the entry instruction itself fails it falls through
  * and returns 1 (VMfailInvalid) or 2 (VMfailValid).
  *
- * Offsets into struct guest_regs (vmm/vcpu.h; checked in vmx.c).
+ * Offsets into struct guest_regs (vmm/vcpu/vcpu.h; checked in vmx.c).
  */
 #include "vmm/vmx/vmcs_fields.h"
 
