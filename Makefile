@@ -4,10 +4,17 @@
 NAME    := hv
 VERSION := 0.1.0
 
-CC      ?= gcc
+# make predefines CC as cc, so `CC ?= gcc` would never apply: set it only
+# when it still has make's default, and `make CC=clang` still wins.
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
 LD      := ld
 OBJCOPY := objcopy
-BUILD   := build
+# ?=: the test scripts read BUILD from the environment too
+BUILD   ?= build
+# Debug info and __FILE__ name files relative to the checkout, wherever it is.
+PREFIX_MAP := -ffile-prefix-map=$(CURDIR)=.
 
 SCENARIO ?= iso/scenarios/default
 
@@ -21,7 +28,7 @@ KOBJ   := $(patsubst %,$(BUILD)/k/%.o,$(KSRC_C) $(KSRC_S))
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic \
 	-fno-pie -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx \
 	-mcmodel=kernel -fno-omit-frame-pointer -fno-builtin \
-	-fno-asynchronous-unwind-tables -fno-common \
+	-fno-asynchronous-unwind-tables -fno-common $(PREFIX_MAP) \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 	-I. -Iinclude -DHV_NAME='"$(NAME)"' -DHV_VERSION='"$(VERSION)"' -MMD -MP
 KASFLAGS := -I. -Iinclude -I$(BUILD)/include -MMD -MP -D__ASSEMBLY__
@@ -33,15 +40,53 @@ ASM_OFFSETS := $(BUILD)/include/generated/asm-offsets.h
 
 all: $(BUILD)/hv.elf
 
+define HELP
+Targets
+  all (default)  build $(BUILD)/hv.elf
+  iso            build $(BUILD)/hv.iso for SCENARIO
+  run            build the ISO and boot it, serial on this terminal:
+                 QEMU/KVM if the host has VMX, else Bochs (tools/run.sh)
+  debug          boot the ISO in QEMU (TCG), stopped, gdb on :1234
+  guests         build the test guests, $(BUILD)/guests/*.elf
+  guests-check   check that each Multiboot guest is an ELF32 with its header
+  test           build, run the unit tests and boot every case; ends with
+                 "N passed, N failed" (tests/run-all.sh)
+  unit-test      build and run only the host unit tests
+  boot-test      build and boot only the cases (test with BOOT_ONLY=1)
+  coverage       line coverage of the unit-tested modules, in $(BUILD)/cov
+  bench          boot the benchmark cases in Bochs and print the figures
+                 (tests/bench/run.sh; --update-doc writes docs/PERFORMANCE.md)
+  deps           install the packages the build needs, if any are missing
+  clean          remove $(BUILD)/
+  help           this text
+
+Variables (make VAR=value, or in the environment)
+  CC=gcc                  compiler for the hypervisor, the guests, the unit tests
+  BUILD=build             output folder
+  SCENARIO=iso/scenarios/default   what iso, run and debug boot
+  EXTRA_HOST_CFLAGS=      more flags for the unit tests
+ run:
+  EMU=qemu|bochs          emulator (default: QEMU/KVM if possible, else Bochs)
+  CPUS=2  MEM=1024        processors, memory in MiB
+  FIRMWARE=bios|uefi      QEMU only
+ test, boot-test:
+  TESTS='<glob> ...'      boot only the cases whose names match
+  UNIT_ONLY=1             no boot cases
+  BOOT_ONLY=1             no unit tests
+  JOBS=2                  boot cases run at a time (bench too)
+  BOCHS_IPS=10000000      Bochs instructions per emulated second
+ test, unit-test:
+  UNIT_TIMEOUT=120        seconds per unit-test binary
+  HV_TEST_BZIMAGE=<file>  test_bzimage also loads this real bzImage
+  HV_LOG_ECHO=1           unit tests print the hypervisor log they capture
+ coverage:
+  MIN_COVERAGE=90         fail below this total, in percent
+  COVERAGE_TOOL=gcov      use gcov even when gcovr is installed
+endef
+
 help:
-	@echo "make            build build/hv.elf"
-	@echo "make iso        build build/hv.iso for SCENARIO (default $(SCENARIO))"
-	@echo "make run        build and boot the ISO (QEMU/KVM with VMX, else Bochs)"
-	@echo "make debug      boot in QEMU waiting for gdb on :1234"
-	@echo "make test       run every test; ends with 'N passed, N failed'"
-	@echo "make unit-test  only the host unit tests"
-	@echo "make coverage   line coverage of the host-tested modules"
-	@echo "make bench      benchmark figures"
+	$(info $(HELP))
+	@:
 
 $(BUILD)/k/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -91,7 +136,7 @@ debug: $(BUILD)/hv.iso
 # ---- tests ---------------------------------------------------------------
 # A host unit test tests/unit/test_X.c names the modules it links in a
 # line of the form   /* units: pmm/buddy.c lib/fmt.c */
-HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+HOST_CFLAGS := -std=gnu11 -g -O1 $(PREFIX_MAP) -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-I. -Iinclude -Itests/unit -DHOST_TEST
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
@@ -111,6 +156,10 @@ unit-test: $(UNIT_BINS)
 test:
 	@tools/need-packages.sh test
 	@tests/run-all.sh
+
+boot-test:
+	@tools/need-packages.sh test
+	@BOOT_ONLY=1 tests/run-all.sh
 
 coverage:
 	rm -rf $(BUILD)/cov && mkdir -p $(BUILD)/cov

@@ -10,10 +10,12 @@
  * Table frames come from the partition's own frame pool through struct
  * ept_ops, which may refuse (a quota).  A refused fault changes nothing.
  *
- * Locking: the caller serialises all calls on one struct ept (one lock per
- * partition).  The CPU may walk the tables at the same time; every change it
- * can see is a single aligned 64-bit store of an entry whose target is
- * already complete (a zeroed table, a filled split table, zeroed memory).
+ * Locking: none here; the caller serialises all calls on one struct ept.
+ * No lock does that today: a partition has one vCPU, and after ept_init()
+ * only that vCPU's thread touches its EPT.  The CPU may walk the tables at
+ * the same time; every change it can see is a single aligned 64-bit store
+ * of an entry whose target is already complete (a zeroed table, a filled
+ * split table, zeroed memory).
  */
 #ifndef EPT_EPT_H
 #define EPT_EPT_H

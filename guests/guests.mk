@@ -1,5 +1,5 @@
 # Guests of our own, run under VMX by the boot tests (included by the
-# top-level Makefile, which defines BUILD and CC).  Each guest is a
+# top-level Makefile, which defines BUILD, CC and PREFIX_MAP).  Each guest is a
 # Multiboot v1 ELF32 kernel linked at 1 MiB: guests/<name>/*.{c,S} plus
 # the shared runtime in guests/lib/.  All variables here start with
 # GUEST_ so they cannot clash with the hypervisor's.
@@ -13,7 +13,7 @@ GUEST_LDS    := guests/guest.ld
 GUEST_CFLAGS := -m32 -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
 	-nostdlib -fno-stack-protector -fno-builtin \
 	-fno-tree-loop-distribute-patterns -mgeneral-regs-only \
-	-fno-asynchronous-unwind-tables -fno-common \
+	-fno-asynchronous-unwind-tables -fno-common $(PREFIX_MAP) \
 	-Wall -Wextra -Werror \
 	-Iinclude -Iguests/lib -MMD -MP
 GUEST_ASFLAGS := -m32 -D__ASSEMBLY__ -Iinclude -Iguests/lib -MMD -MP
@@ -66,7 +66,7 @@ GUEST_ELF64_ELFS   := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_ELF64_NAMES))
 GUEST_ELF64_CFLAGS := -m64 -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
 	-mcmodel=small -mno-red-zone -nostdlib -fno-stack-protector -fno-builtin \
 	-fno-tree-loop-distribute-patterns -mgeneral-regs-only \
-	-fno-asynchronous-unwind-tables -fno-common \
+	-fno-asynchronous-unwind-tables -fno-common $(PREFIX_MAP) \
 	-Wall -Wextra -Werror -Iinclude -MMD -MP
 GUEST_ELF64_ASFLAGS := -m64 -D__ASSEMBLY__ -Iinclude -MMD -MP
 GUEST_ELF64_LDFLAGS := -m64 -nostdlib -static -no-pie \

@@ -1,5 +1,5 @@
 /*
- * hello64 entry.  The hypervisor's elf64 loader (vmm/loader_elf64.c)
+ * hello64 entry.  The hypervisor's elf64 loader (vmm/loader/elf64.c)
  * starts us in 64-bit mode with paging on, RSP = RAM size - 16 (16-byte
  * aligned), interrupts off and no IDT.  That stack is good as it is: a
  * CALL from a 16-byte aligned RSP gives the callee the alignment the

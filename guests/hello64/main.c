@@ -18,7 +18,7 @@
 #include "hv/hypercall.h"
 
 #define EXIT_PORT   0xf4	/* QEMU isa-debug-exit */
-#define SEL_CODE64  0x08	/* the loader's GDT (vmm/loader_elf64.c) */
+#define SEL_CODE64  0x08	/* the loader's GDT (vmm/loader/elf64.c) */
 #define SIZE_2M     (2ull << 20)
 #define PATTERN     0x6c6f6e676d6f6465ull	/* "edomgnol" */
 

@@ -1,14 +1,16 @@
 /*
  * The ACPI tables a guest boots with: just enough for an unmodified
- * Linux to find its CPUs' local APICs (MADT) and to power off through
- * S5 (FADT + DSDT \_S5 + the PM1 ports that vmm/vpm.c emulates).
+ * Linux to power off through S5 (FADT + DSDT \_S5 + the PM1 ports that
+ * vmm/dev/vpm.c emulates) and, optionally, to find its CPUs' local APICs
+ * in a MADT.  The platform (vmm/dev/platform.c) leaves the MADT out; see
+ * no_madt below.
  *
  * acpi_guest_build() lays the tables out in a buffer that the caller
  * copies into guest memory at guest-physical address gpa:
  *
  *   gpa + 0x00  RSDP (rev 2)  --> XSDT --+--> FADT --> FACS, DSDT
- *   gpa + 0x40  FACS              RSDT --+--> MADT
- *   gpa + 0x80  XSDT, RSDT, FADT, MADT, DSDT (each 8-byte aligned)
+ *   gpa + 0x40  FACS              RSDT --+--> MADT (unless no_madt)
+ *   gpa + 0x80  XSDT, RSDT, FADT, [MADT,] DSDT (each 8-byte aligned)
  *
  * Putting the RSDP first means that a gpa in 0xE0000-0xFFFFF (the BIOS
  * area a legacy OS scans, ACPI 6.5, 5.2.5.1) needs no other hint; else
@@ -16,9 +18,9 @@
  * The range should be reserved (or ACPI-reclaimable) in the guest's
  * memory map, since the FACS is firmware memory the OS may write.
  *
- * What the guest sees: CPUs with APIC ids 0..ncpus-1 at the xAPIC
- * default address, dual 8259s (PCAT_COMPAT) and no I/O APIC, so Linux
- * runs the PIC in virtual-wire mode; no SMI (ACPI mode is permanent);
+ * What the guest sees: with a MADT, CPUs with APIC ids 0..ncpus-1 at the
+ * xAPIC default address and dual 8259s (PCAT_COMPAT); never an I/O APIC,
+ * so Linux runs the PIC in virtual-wire mode; no SMI (ACPI mode is permanent);
  * a 32-bit PM timer; no fixed power or sleep button; no GPE blocks;
  * legacy ISA devices but no 8042, no VGA and no MSI.
  */

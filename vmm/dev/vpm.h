@@ -1,7 +1,7 @@
 /*
  * The guest's ACPI fixed-hardware power-management registers: the PM1a
  * event and control blocks and the PM timer, as the FADT built by
- * vmm/acpi_guest.c describes them (ACPI 6.5, 4.8.3).
+ * vmm/dev/acpi_guest.c describes them (ACPI 6.5, 4.8.3).
  *
  * Ports, given to vpm_read / vpm_write as port - pm_base (pm_base is
  * VPM_DEFAULT_BASE unless the partition chose another):

@@ -1,10 +1,13 @@
 /*
  * CPUID exits.  The host's answers pass through except for what a guest
  * must not see: VMX and SMX (the guest runs without them), features the
- * hypervisor does not virtualise (MONITOR/MWAIT, the local APIC and
- * x2APIC, TSC-deadline, performance monitoring, SGX...), and the
- * topology that describes the host.  The hypervisor bit is set and leaf
- * 0x40000000 carries our signature.
+ * hypervisor does not virtualise (MONITOR/MWAIT and WAITPKG, thermal and
+ * power management, machine checks, performance monitoring, SGX), and
+ * the topology that describes the host (here one thread, APIC id =
+ * partition id).  The local APIC, x2APIC and TSC-deadline bits are set
+ * whatever the host has: the virtual local APIC provides all three.
+ * OSXSAVE and OSPKE follow the guest's CR4.  The hypervisor bit is set
+ * and leaf 0x40000000 carries our signature.
  */
 #include "vmm/vcpu/exit.h"
 #include "vmm/vcpu/helpers.h"

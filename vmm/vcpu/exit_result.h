@@ -1,4 +1,4 @@
-/* What an exit handler did with the exit (see vmm/exit.h). */
+/* What an exit handler did with the exit (see vmm/vcpu/exit.h). */
 #ifndef VMM_EXIT_RESULT_H
 #define VMM_EXIT_RESULT_H
 

@@ -3,7 +3,7 @@
  * is emulated by fetching the faulting instruction through the guest's
  * own page tables, decoding it, and doing its register side here.
  * Only the few instruction forms guests use on device registers are
- * decoded (vmm/decode.c); anything else stops the guest with its opcode.
+ * decoded (vmm/emul/decode.c); anything else stops the guest with its opcode.
  */
 #include "vmm/vcpu/mmio.h"
 #include "vmm/vcpu/helpers.h"

@@ -1,9 +1,9 @@
 /*
  * MSR exits.  The MSR bitmap (SDM 25.6.9) makes every MSR exit except a
  * few the guest may own outright because its CPU is its own (the
- * SYSCALL MSRs, KERNEL_GS_BASE, TSC_AUX).  The handlers below give the
- * MSRs a guest needs a virtual value; any other MSR raises #GP, as it
- * would on a CPU without it.
+ * SYSCALL MSRs, KERNEL_GS_BASE, TSC_AUX, and IA32_XSS when the CPU has
+ * XSAVES).  The handlers below give the MSRs a guest needs a virtual
+ * value; any other MSR raises #GP, as it would on a CPU without it.
  */
 #include "vmm/vcpu/exit.h"
 #include "vmm/vcpu/msr.h"

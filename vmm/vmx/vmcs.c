@@ -6,7 +6,7 @@
  * Bits VMX forces in CR0/CR4 (e.g. CR0.NE, CR4.VMXE) are owned by the
  * hypervisor through the guest/host masks: the guest reads its own
  * values from the read shadows and its writes to masked bits exit
- * (vmm/cr.c).  With unrestricted guest, CR0.PE and CR0.PG are the guest's.
+ * (vmm/vcpu/cr.c).  With unrestricted guest, CR0.PE and CR0.PG are the guest's.
  */
 #include "vmm/vmx/vmcs.h"
 #include "arch/x86_64/vectors.h"

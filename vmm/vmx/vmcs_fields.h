@@ -382,7 +382,8 @@ static inline unsigned vmcs_field_width(unsigned long enc)
 /*
  * Short description of a VM-instruction error number (the value of
  * VMCS_VM_INSTRUCTION_ERROR after VMfailValid); "unknown" for numbers the
- * SDM does not define.  Lives in vmm/exit_reason.c with the other name table.
+ * SDM does not define.  Lives in vmm/vmx/exit_reason.c with the other name
+ * table.
  */
 const char *vmx_insn_error_name(unsigned n);
 
