@@ -63,7 +63,7 @@ static enum exit_result exit_nmi(struct vcpu *v, uint64_t qual)
 	uint32_t info = vmcs_read32(VMCS_EXIT_INTR_INFO);
 
 	if (((info & VMX_INTR_INFO_TYPE_MASK) >> VMX_INTR_INFO_TYPE_SHIFT) == VMX_INTR_TYPE_NMI) {
-		asm volatile("int $2");   /* a host NMI: let the host see it */
+		nmi_handler_call();   /* a host NMI: let the host see it */
 		return EXIT_HANDLED;
 	}
 	return EXIT_UNHANDLED;        /* the exception bitmap is empty */
@@ -80,7 +80,7 @@ static enum exit_result exit_xsetbv(struct vcpu *v, uint64_t qual)
 		vcpu_inject_exception(v, VEC_GP, true, 0);
 		return EXIT_HANDLED;
 	}
-	asm volatile("xsetbv" : : "a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "c"(idx));
+	xsetbv(idx, val);
 	vcpu_skip_instruction(v);
 	return EXIT_HANDLED;
 }

@@ -118,7 +118,7 @@ static bool boot_guest(struct partition *p)
 		return false;
 	}
 	if (read_cr4() & CR4_OSXSAVE)
-		asm volatile("xsetbv" : : "a"(1u), "d"(0u), "c"(0u));   /* XCR0 = x87 only, as at reset */
+		xsetbv(0, 1);   /* XCR0 = x87 only, as at reset */
 	if (!vmcs_setup(v, &boot)) {
 		guest_end(v, "not started", "the VMCS could not be set up");
 		return false;
