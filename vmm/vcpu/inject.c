@@ -71,3 +71,20 @@ bool vcpu_wait_for_interrupt(struct vcpu *v)
 		lapic_sleep_until(MIN(deadline, rdtsc() + tsc_hz() / 1000));
 	}
 }
+
+/*
+ * An exit in the middle of delivering an event (e.g. an EPT violation on
+ * the guest's IDT or stack) leaves the event in the IDT-vectoring field;
+ * it must be injected again on the next entry or it is lost (SDM 28.2.4).
+ */
+void vcpu_requeue_interrupted_event(struct vcpu *v)
+{
+	uint32_t info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
+
+	if (!(info & VMX_INTR_INFO_VALID))
+		return;
+	if (info & VMX_INTR_INFO_ERROR_CODE)
+		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read32(VMCS_IDT_VECTORING_ERROR_CODE));
+	vmcs_write32(VMCS_ENTRY_INSTRUCTION_LEN, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
+	vmcs_write32(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12));
+}

@@ -13,6 +13,9 @@ struct vcpu;
  * the next pending vector if the guest can take it; otherwise ask for an
  * interrupt-window exit. */
 void vcpu_inject_interrupts(struct vcpu *v, uint64_t now);
+/* After a VM exit: an event whose delivery the exit interrupted (in the
+ * IDT-vectoring information) is queued again for the next entry. */
+void vcpu_requeue_interrupted_event(struct vcpu *v);
 /* HLT with interrupts on: sleep until a guest timer, an interrupt or
  * console input.  Returns false if nothing can ever wake the guest. */
 bool vcpu_wait_for_interrupt(struct vcpu *v);

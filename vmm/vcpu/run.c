@@ -130,23 +130,6 @@ static bool boot_guest(struct partition *p)
 	return true;
 }
 
-/*
- * An exit in the middle of delivering an event (e.g. an EPT violation on
- * the guest's IDT or stack) leaves the event in the IDT-vectoring field;
- * it must be injected again on the next entry or it is lost (SDM 28.2.4).
- */
-static void requeue_interrupted_event(struct vcpu *v)
-{
-	uint32_t info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
-
-	if (!(info & VMX_INTR_INFO_VALID))
-		return;
-	if (info & VMX_INTR_INFO_ERROR_CODE)
-		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read32(VMCS_IDT_VECTORING_ERROR_CODE));
-	vmcs_write32(VMCS_ENTRY_INSTRUCTION_LEN, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
-	vmcs_write32(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12));
-}
-
 /* Printed at the first VM entry of the first guest: the start-up figure. */
 static void report_startup(void)
 {
@@ -207,7 +190,7 @@ static void run(struct partition *p)
 			return;
 		}
 		v->launched = true;
-		requeue_interrupted_event(v);
+		vcpu_requeue_interrupted_event(v);
 		if (!exit_dispatch(v, vmcs_read32(VMCS_EXIT_REASON)))
 			return;
 		heartbeat(v, &next_beat);
