@@ -33,7 +33,7 @@ void fake_vmcs_reset(void)
 	fake_cr0_fixed0 = CR0_PE | CR0_NE | CR0_PG;
 	fake_cr0_fixed1 = 0xffffffffull;
 	fake_cr4_fixed0 = CR4_VMXE;
-	fake_cr4_fixed1 = 0x3727ffull;
+	fake_cr4_fixed1 = 0x776fffull;   /* bits 0-11, 13, 14, 16-18, 20-22 */
 	fake_vmcs_dumps = 0;
 	fake_invept_single_calls = 0;
 	fake_invept_eptp = 0;

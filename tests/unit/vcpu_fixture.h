@@ -21,6 +21,7 @@
 #include "ept/ept.h"
 #include "vmm/partition.h"
 #include "vmm/vmx/vmcs_fields.h"
+#include "vmm/vmx/vmcs.h"
 #include "fake_vmcs.h"
 #include "fake_cpu.h"
 
