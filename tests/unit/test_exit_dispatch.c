@@ -163,6 +163,32 @@ static void test_xsetbv_refused(void)
 	check_xsetbv_refused(0, 0x100000001ull);
 }
 
+/*
+ * State components that go in groups (SDM Vol. 1 13.3): the AVX-512
+ * three (bits 7:5) all or none and only with AVX, MPX's two (bits 4:3)
+ * together, AMX's two (bits 18:17) together.  The CPU #GPs on the rest
+ * -- on the host's XSETBV, in VMX root, if the handler let it through.
+ */
+static void test_xsetbv_component_groups(void)
+{
+	fx_setup(MIB(2));
+	fake_cpuid_set(0xd, 0, 0x600ff, 0, 0, 0);   /* bits 0-7 and 17-18 */
+	check_xsetbv_refused(0, 0x27);              /* opmask without the ZMM halves */
+	check_xsetbv_refused(0, 0x67);
+	check_xsetbv_refused(0, 0xe3);              /* AVX-512 without AVX */
+	check_xsetbv_refused(0, 0x0b);              /* BNDREGS without BNDCSR */
+	check_xsetbv_refused(0, 0x13);
+	check_xsetbv_refused(0, 0x20003);           /* TILECFG without TILEDATA */
+	check_xsetbv_refused(0, 0x40003);
+	xsetbv_with(0, 0x600ff);
+	CHECK_RETIRED();
+	CHECK_EQ(fake_xsetbv_val, 0x600ff);
+	fake_vmcs_set(VMCS_GUEST_RIP, FX_RIP);
+	xsetbv_with(0, 0x1b);                       /* MPX pair */
+	CHECK_RETIRED();
+	CHECK_EQ(fake_xsetbv_calls, 2);
+}
+
 static void test_vmx_instructions_raise_ud(void)
 {
 	static const uint32_t reasons[] = {
@@ -216,6 +242,7 @@ int main(void)
 	RUN(test_hlt);
 	RUN(test_xsetbv);
 	RUN(test_xsetbv_refused);
+	RUN(test_xsetbv_component_groups);
 	RUN(test_vmx_instructions_raise_ud);
 	RUN(test_triple_fault);
 	RUN(test_interrupts_and_nmi);

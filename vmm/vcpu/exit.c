@@ -69,6 +69,32 @@ static enum exit_result exit_nmi(struct vcpu *v, uint64_t qual)
 	return EXIT_UNHANDLED;        /* the exception bitmap is empty */
 }
 
+/* XCR0 state components (SDM Vol. 1 13.3) the CPU takes only in groups. */
+#define XCR0_X87    (1ull << 0)
+#define XCR0_SSE    (1ull << 1)
+#define XCR0_AVX    (1ull << 2)
+#define XCR0_MPX    (3ull << 3)    /* BNDREGS, BNDCSR */
+#define XCR0_AVX512 (7ull << 5)    /* opmask, ZMM_Hi256, Hi16_ZMM */
+#define XCR0_AMX    (3ull << 17)   /* TILECFG, TILEDATA */
+
+static bool whole_group(uint64_t val, uint64_t group)
+{
+	return (val & group) == 0 || (val & group) == group;
+}
+
+/* What XSETBV would take without #GP: it runs on the host, in VMX root,
+ * where a #GP is the hypervisor's, so every rule is checked here. */
+static bool xcr0_valid(uint64_t val, uint64_t allowed)
+{
+	if (!(val & XCR0_X87) || (val & ~allowed))
+		return false;
+	if ((val & XCR0_AVX) && !(val & XCR0_SSE))
+		return false;
+	if ((val & XCR0_AVX512) && !(val & XCR0_AVX))
+		return false;
+	return whole_group(val, XCR0_MPX) && whole_group(val, XCR0_AVX512) && whole_group(val, XCR0_AMX);
+}
+
 static enum exit_result exit_xsetbv(struct vcpu *v, uint64_t qual)
 {
 	uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
@@ -76,7 +102,7 @@ static enum exit_result exit_xsetbv(struct vcpu *v, uint64_t qual)
 	struct cpuid_regs r = cpuid(0xd, 0);
 	uint64_t allowed = ((uint64_t)r.edx << 32) | r.eax;
 
-	if (idx != 0 || !(val & 1) || (val & ~allowed) || ((val & 4) && !(val & 2))) {
+	if (idx != 0 || !xcr0_valid(val, allowed)) {
 		vcpu_inject_exception(v, VEC_GP, true, 0);
 		return EXIT_HANDLED;
 	}
