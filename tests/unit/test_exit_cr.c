@@ -16,6 +16,7 @@ enum { MOV_TO, MOV_FROM, CLTS, LMSW };
 #define REG_RBX 3
 #define REG_RSP 4
 #define REG_R13 13
+#define CR4_PCIDE (1ull << 17)
 
 static uint64_t qual(unsigned cr, unsigned type, unsigned reg)
 {
@@ -201,6 +202,40 @@ static void test_mov_to_and_from_cr3(void)
 	CHECK_EQ(vmcs(VMCS_GUEST_CR3), 0x9000);
 }
 
+/* On a CPU that forces CR3-load exiting: a CR3 load under PAE paging
+ * also loads the PDPTEs (SDM Vol. 3A 4.4.1), as the CPU would. */
+static void test_mov_to_cr3_under_pae_paging_loads_pdptes(void)
+{
+	fx_setup(MIB(2));
+	fx_protected_mode();
+	fx_write(PDPT_GPA, pdpt, sizeof(pdpt));
+	fake_vmcs_set(VMCS_CR0_READ_SHADOW, CR0_PE | CR0_PG | CR0_ET | CR0_NE);
+	fake_vmcs_set(VMCS_CR4_READ_SHADOW, CR4_PAE);
+	fx_vcpu->regs.rcx = PDPT_GPA;
+	CHECK_EQ(exit_cr_access(fx_vcpu, qual(3, MOV_TO, 1)), EXIT_HANDLED);
+	CHECK_RETIRED();
+	CHECK_EQ(vmcs(VMCS_GUEST_CR3), PDPT_GPA);
+	check_pdptes_loaded();
+
+	/* without PAE paging the PDPTE fields are not the guest's business */
+	fx_setup(MIB(2));
+	fx_vcpu->regs.rcx = PDPT_GPA;
+	CHECK_EQ(exit_cr_access(fx_vcpu, qual(3, MOV_TO, 1)), EXIT_HANDLED);
+	CHECK_EQ(fake_vmcs_writes(VMCS_GUEST_PDPTE0), 0);
+}
+
+/* With CR4.PCIDE, bit 63 of the source asks not to flush; it is not
+ * loaded into CR3 (SDM Vol. 2B MOV to CR3).  Left in, VM entry fails. */
+static void test_mov_to_cr3_pcid_no_flush_bit(void)
+{
+	fx_setup(MIB(2));
+	fake_vmcs_set(VMCS_CR4_READ_SHADOW, FX_CR4 | CR4_PCIDE);
+	fx_vcpu->regs.rax = (1ull << 63) | 0x42000 | 5;
+	CHECK_EQ(exit_cr_access(fx_vcpu, qual(3, MOV_TO, REG_RAX)), EXIT_HANDLED);
+	CHECK_RETIRED();
+	CHECK_EQ(vmcs(VMCS_GUEST_CR3), 0x42005);
+}
+
 /* Other CRs never exit with this VMCS: the caller stops the guest. */
 static void test_unexpected_registers(void)
 {
@@ -251,6 +286,8 @@ int main(void)
 	RUN(test_cr4_under_pae_paging_reloads_pdptes);
 	RUN(test_cr4_refused_values);
 	RUN(test_mov_to_and_from_cr3);
+	RUN(test_mov_to_cr3_under_pae_paging_loads_pdptes);
+	RUN(test_mov_to_cr3_pcid_no_flush_bit);
 	RUN(test_unexpected_registers);
 	RUN(test_clts);
 	RUN(test_lmsw);

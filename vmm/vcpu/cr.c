@@ -103,6 +103,22 @@ static bool guest_set_cr4(struct vcpu *v, uint64_t val)
 	return true;
 }
 
+/*
+ * MOV to CR3 exits only on CPUs that force CR3-load exiting.  Do what the
+ * CPU would have: drop the PCID no-flush bit (it is not part of CR3), and
+ * under PAE paging load the PDPTEs with it (SDM Vol. 3A 4.4.1).
+ */
+static void guest_set_cr3(struct vcpu *v, uint64_t val)
+{
+	uint64_t cr0 = vmcs_readl(VMCS_CR0_READ_SHADOW), cr4 = vmcs_readl(VMCS_CR4_READ_SHADOW);
+
+	if (cr4 & CR4_PCIDE)
+		val &= ~(1ull << 63);
+	vmcs_writel(VMCS_GUEST_CR3, val);
+	if ((cr0 & CR0_PG) && (cr4 & CR4_PAE) && !(vmcs_read64(VMCS_GUEST_IA32_EFER) & EFER_LMA))
+		load_pae_pdptes(v);
+}
+
 enum exit_result exit_cr_access(struct vcpu *v, uint64_t qual)
 {
 	unsigned cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
@@ -116,7 +132,7 @@ enum exit_result exit_cr_access(struct vcpu *v, uint64_t qual)
 		else if (cr == 4)
 			ok = guest_set_cr4(v, read_gpr(v, reg));
 		else if (cr == 3)
-			vmcs_writel(VMCS_GUEST_CR3, read_gpr(v, reg));
+			guest_set_cr3(v, read_gpr(v, reg));
 		else
 			return EXIT_UNHANDLED;
 		break;
