@@ -86,7 +86,7 @@ static void test_cr0_enter_and_leave_long_mode(void)
 {
 	fx_setup(MIB(2));
 	fx_protected_mode();
-	fake_vmcs_set(VMCS_CR4_READ_SHADOW, CR4_PAE);
+	fx_set_cr4(CR4_PAE);
 	fake_vmcs_set(VMCS_GUEST_IA32_EFER, EFER_LME);
 	CHECK_EQ(mov_cr0(CR0_PE | CR0_PG | CR0_ET | CR0_NE), EXIT_HANDLED);
 	CHECK_RETIRED();
@@ -124,7 +124,7 @@ static void test_cr0_pae_paging_loads_pdptes(void)
 	fx_protected_mode();
 	fx_write(PDPT_GPA, pdpt, sizeof(pdpt));
 	fake_vmcs_set(VMCS_GUEST_CR3, PDPT_GPA | 0x18);   /* PCD, PWT: not address bits */
-	fake_vmcs_set(VMCS_CR4_READ_SHADOW, CR4_PAE);
+	fx_set_cr4(CR4_PAE);
 	fake_vmcs_set(VMCS_GUEST_PDPTE0, 0xdead);
 	CHECK_EQ(mov_cr0(CR0_PE | CR0_PG | CR0_ET | CR0_NE), EXIT_HANDLED);
 	CHECK_RETIRED();
@@ -150,7 +150,7 @@ static void test_cr4_under_pae_paging_reloads_pdptes(void)
 	fx_setup(MIB(2));
 	fx_protected_mode();
 	fx_write(PDPT_GPA, pdpt, sizeof(pdpt));
-	fake_vmcs_set(VMCS_CR0_READ_SHADOW, CR0_PE | CR0_PG | CR0_ET | CR0_NE);
+	fx_set_cr0(CR0_PE | CR0_PG | CR0_ET | CR0_NE);
 	fake_vmcs_set(VMCS_GUEST_CR3, PDPT_GPA);
 	fx_vcpu->regs.rax = CR4_PAE | CR4_PGE;
 	CHECK_EQ(exit_cr_access(fx_vcpu, qual(4, MOV_TO, REG_RAX)), EXIT_HANDLED);
@@ -209,8 +209,8 @@ static void test_mov_to_cr3_under_pae_paging_loads_pdptes(void)
 	fx_setup(MIB(2));
 	fx_protected_mode();
 	fx_write(PDPT_GPA, pdpt, sizeof(pdpt));
-	fake_vmcs_set(VMCS_CR0_READ_SHADOW, CR0_PE | CR0_PG | CR0_ET | CR0_NE);
-	fake_vmcs_set(VMCS_CR4_READ_SHADOW, CR4_PAE);
+	fx_set_cr0(CR0_PE | CR0_PG | CR0_ET | CR0_NE);
+	fx_set_cr4(CR4_PAE);
 	fx_vcpu->regs.rcx = PDPT_GPA;
 	CHECK_EQ(exit_cr_access(fx_vcpu, qual(3, MOV_TO, 1)), EXIT_HANDLED);
 	CHECK_RETIRED();
@@ -229,7 +229,7 @@ static void test_mov_to_cr3_under_pae_paging_loads_pdptes(void)
 static void test_mov_to_cr3_pcid_no_flush_bit(void)
 {
 	fx_setup(MIB(2));
-	fake_vmcs_set(VMCS_CR4_READ_SHADOW, FX_CR4 | CR4_PCIDE);
+	fx_set_cr4(FX_CR4 | CR4_PCIDE);
 	fx_vcpu->regs.rax = (1ull << 63) | 0x42000 | 5;
 	CHECK_EQ(exit_cr_access(fx_vcpu, qual(3, MOV_TO, REG_RAX)), EXIT_HANDLED);
 	CHECK_RETIRED();
@@ -251,7 +251,7 @@ static void test_unexpected_registers(void)
 static void test_clts(void)
 {
 	fx_setup(MIB(2));
-	fake_vmcs_set(VMCS_CR0_READ_SHADOW, FX_CR0 | CR0_TS);
+	fx_set_cr0(FX_CR0 | CR0_TS);
 	CHECK_EQ(exit_cr_access(fx_vcpu, CLTS << 4), EXIT_HANDLED);
 	CHECK_RETIRED();
 	CHECK_EQ(vmcs(VMCS_CR0_READ_SHADOW), FX_CR0);
@@ -262,7 +262,7 @@ static void test_lmsw(void)
 {
 	fx_setup(MIB(2));
 	fx_protected_mode();
-	fake_vmcs_set(VMCS_CR0_READ_SHADOW, CR0_ET | CR0_NE | CR0_TS);
+	fx_set_cr0(CR0_ET | CR0_NE | CR0_TS);
 	/* from real mode: PE and MP set, TS cleared, bits above 3 kept */
 	CHECK_EQ(exit_cr_access(fx_vcpu, lmsw_qual(CR0_PE | CR0_MP | 0xfff0)), EXIT_HANDLED);
 	CHECK_RETIRED();

@@ -44,16 +44,30 @@ static void teardown(void)
 	pool_index = NULL;
 }
 
+void fx_set_cr0(uint64_t cr0)
+{
+	fake_vmcs_set(VMCS_CR0_READ_SHADOW, cr0);
+	fake_vmcs_set(VMCS_GUEST_CR0, vmcs_cr0_real(cr0));
+}
+
+void fx_set_cr4(uint64_t cr4)
+{
+	fake_vmcs_set(VMCS_CR4_READ_SHADOW, cr4);
+	fake_vmcs_set(VMCS_GUEST_CR4, vmcs_cr4_real(cr4));
+}
+
 static void default_vmcs(void)
 {
+	/* the guest/host masks as vmm/vmx/vmcs.c sets them */
+	fake_vmcs_set(VMCS_CR0_GUEST_HOST_MASK, (fake_cr0_fixed0 & ~(CR0_PE | CR0_PG)) | ~fake_cr0_fixed1 |
+		      CR0_CD | CR0_NW);
+	fake_vmcs_set(VMCS_CR4_GUEST_HOST_MASK, fake_cr4_fixed0 | ~fake_cr4_fixed1 | CR4_VMXE | CR4_SMXE);
 	fake_vmcs_set(VMCS_GUEST_RIP, FX_RIP);
 	fake_vmcs_set(VMCS_GUEST_RSP, 0x8000);
 	fake_vmcs_set(VMCS_GUEST_RFLAGS, 0x2 | RFLAGS_IF);
 	fake_vmcs_set(VMCS_EXIT_INSTRUCTION_LEN, FX_INSN_LEN);
-	fake_vmcs_set(VMCS_CR0_READ_SHADOW, FX_CR0);
-	fake_vmcs_set(VMCS_GUEST_CR0, vmcs_cr0_real(FX_CR0));
-	fake_vmcs_set(VMCS_CR4_READ_SHADOW, FX_CR4);
-	fake_vmcs_set(VMCS_GUEST_CR4, vmcs_cr4_real(FX_CR4));
+	fx_set_cr0(FX_CR0);
+	fx_set_cr4(FX_CR4);
 	fake_vmcs_set(VMCS_GUEST_CR3, FX_CR3);
 	fake_vmcs_set(VMCS_GUEST_IA32_EFER, FX_EFER);
 	fake_vmcs_set(VMCS_ENTRY_CTLS, VMX_ENTRY_IA32E_MODE_GUEST | VMX_ENTRY_LOAD_EFER | VMX_ENTRY_LOAD_PAT);
@@ -117,12 +131,8 @@ struct vcpu *fx_setup(uint64_t ram_size)
 
 void fx_protected_mode(void)
 {
-	uint64_t cr0 = CR0_PE | CR0_ET | CR0_NE;
-
-	fake_vmcs_set(VMCS_CR0_READ_SHADOW, cr0);
-	fake_vmcs_set(VMCS_GUEST_CR0, vmcs_cr0_real(cr0));
-	fake_vmcs_set(VMCS_CR4_READ_SHADOW, 0);
-	fake_vmcs_set(VMCS_GUEST_CR4, vmcs_cr4_real(0));
+	fx_set_cr0(CR0_PE | CR0_ET | CR0_NE);
+	fx_set_cr4(0);
 	fake_vmcs_set(VMCS_GUEST_IA32_EFER, 0);
 	fake_vmcs_set(VMCS_ENTRY_CTLS, VMX_ENTRY_LOAD_EFER | VMX_ENTRY_LOAD_PAT);
 	fake_vmcs_set(VMCS_GUEST_CS_AR, FX_AR_CODE32);

@@ -52,6 +52,12 @@ extern struct vcpu *fx_vcpu;
 struct vcpu *fx_setup_caps(uint64_t ram_size, struct ept_caps caps);
 struct vcpu *fx_setup(uint64_t ram_size);
 
+/* CR0/CR4 as after an exit that set them (or at VM set-up): the guest's
+ * value in the read shadow, the VMX-compatible one in the guest field.
+ * (A guest changing only bits it owns changes only the guest field.) */
+void fx_set_cr0(uint64_t cr0);
+void fx_set_cr4(uint64_t cr4);
+
 /* Switch the default state to 32-bit protected mode, paging off. */
 void fx_protected_mode(void);
 
