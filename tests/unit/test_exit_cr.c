@@ -105,6 +105,25 @@ static void test_cr0_enter_and_leave_long_mode(void)
 	CHECK(vmcs(VMCS_ENTRY_CTLS) & VMX_ENTRY_LOAD_EFER);
 }
 
+/*
+ * Bits the guest owns (outside the guest/host mask) change without an
+ * exit: the guest field has them, the read shadow is stale.  A 32-bit
+ * guest entering long mode as Linux does: CR4.PAE (no exit), EFER.LME,
+ * then one MOV to CR0 with PG and NE, which exits because NE is masked.
+ */
+static void test_cr0_sees_guest_owned_cr4_bits(void)
+{
+	fx_setup(MIB(2));
+	fx_protected_mode();
+	fx_set_cr0(CR0_PE | CR0_ET);                                    /* NE hidden, as set up */
+	fake_vmcs_set(VMCS_GUEST_CR4, vmcs_cr4_real(CR4_PAE));          /* MOV to CR4, no exit */
+	fake_vmcs_set(VMCS_GUEST_IA32_EFER, EFER_LME);
+	CHECK_EQ(mov_cr0(CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_PG), EXIT_HANDLED);
+	CHECK_RETIRED();
+	CHECK_EQ(vmcs(VMCS_GUEST_IA32_EFER), EFER_LME | EFER_LMA);
+	CHECK(vmcs(VMCS_ENTRY_CTLS) & VMX_ENTRY_IA32E_MODE_GUEST);
+}
+
 /* A PDPT at a 32-byte (not page) aligned gpa, as PAE allows. */
 #define PDPT_GPA 0x3020ull
 static const uint64_t pdpt[4] = { 0x5001, 0x6001, 0x7001, 0 };
@@ -281,6 +300,7 @@ int main(void)
 	RUN(test_cr0_refused_values);
 	RUN(test_cr0_paging_needs_pae_in_long_mode);
 	RUN(test_cr0_enter_and_leave_long_mode);
+	RUN(test_cr0_sees_guest_owned_cr4_bits);
 	RUN(test_cr0_pae_paging_loads_pdptes);
 	RUN(test_cr4_write);
 	RUN(test_cr4_under_pae_paging_reloads_pdptes);

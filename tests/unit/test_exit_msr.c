@@ -124,6 +124,23 @@ static void test_efer(void)
 	CHECK_EQ(vmcs(VMCS_GUEST_IA32_EFER), EFER_LME | EFER_NXE);
 }
 
+/* CR0.PG is the guest's (unrestricted guest): turned off or on without an
+ * exit, the read shadow is stale, and LME may or may not change. */
+static void test_efer_lme_follows_the_real_paging_bit(void)
+{
+	fx_setup(MIB(2));
+	fake_vmcs_set(VMCS_GUEST_CR0, vmcs_cr0_real(FX_CR0 & ~CR0_PG));      /* paging off, no exit */
+	fake_vmcs_set(VMCS_GUEST_IA32_EFER, EFER_SCE | EFER_LME | EFER_NXE); /* the CPU cleared LMA */
+	CHECK(wr(MSR_IA32_EFER, EFER_SCE | EFER_NXE));
+	CHECK_EQ(vmcs(VMCS_GUEST_IA32_EFER), EFER_SCE | EFER_NXE);
+
+	fx_setup(MIB(2));
+	fx_protected_mode();
+	fake_vmcs_set(VMCS_GUEST_CR0, vmcs_cr0_real(CR0_PE | CR0_ET | CR0_NE | CR0_PG));   /* on, no exit */
+	CHECK(!wr(MSR_IA32_EFER, EFER_LME));
+	CHECK_EQ(vmcs(VMCS_GUEST_IA32_EFER), 0);
+}
+
 static void test_ignored_writes(void)
 {
 	fx_setup(MIB(2));
@@ -257,6 +274,7 @@ int main(void)
 	RUN(test_vmcs_backed_msrs);
 	RUN(test_refused_values);
 	RUN(test_efer);
+	RUN(test_efer_lme_follows_the_real_paging_bit);
 	RUN(test_ignored_writes);
 	RUN(test_apic_msrs);
 	RUN(test_unknown_msr);

@@ -73,7 +73,7 @@ static void sync_paging_mode(struct vcpu *v, uint64_t cr0, uint64_t cr4)
 
 static bool guest_set_cr0(struct vcpu *v, uint64_t val)
 {
-	uint64_t cr4 = vmcs_readl(VMCS_CR4_READ_SHADOW);
+	uint64_t cr4 = vcpu_guest_cr4(v);
 	uint64_t efer = vmcs_read64(VMCS_GUEST_IA32_EFER);
 
 	if ((val >> 32) || (val & ~CR0_VALID) || ((val & CR0_PG) && !(val & CR0_PE)) ||
@@ -90,7 +90,7 @@ static bool guest_set_cr0(struct vcpu *v, uint64_t val)
 
 static bool guest_set_cr4(struct vcpu *v, uint64_t val)
 {
-	uint64_t cr0 = vmcs_readl(VMCS_CR0_READ_SHADOW);
+	uint64_t cr0 = vcpu_guest_cr0(v);
 	uint64_t supported = vmcs_cr4_real(~0ull) & ~(CR4_VMXE | CR4_SMXE);
 
 	if (val & ~supported)
@@ -110,7 +110,7 @@ static bool guest_set_cr4(struct vcpu *v, uint64_t val)
  */
 static void guest_set_cr3(struct vcpu *v, uint64_t val)
 {
-	uint64_t cr0 = vmcs_readl(VMCS_CR0_READ_SHADOW), cr4 = vmcs_readl(VMCS_CR4_READ_SHADOW);
+	uint64_t cr0 = vcpu_guest_cr0(v), cr4 = vcpu_guest_cr4(v);
 
 	if (cr4 & CR4_PCIDE)
 		val &= ~(1ull << 63);
@@ -122,7 +122,7 @@ static void guest_set_cr3(struct vcpu *v, uint64_t val)
 enum exit_result exit_cr_access(struct vcpu *v, uint64_t qual)
 {
 	unsigned cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
-	uint64_t cr0 = vmcs_readl(VMCS_CR0_READ_SHADOW);
+	uint64_t cr0 = vcpu_guest_cr0(v);
 	bool ok = true;
 
 	switch (type) {

@@ -46,6 +46,20 @@ bool guest_write(struct partition *p, gpa_t gpa, const void *src, uint64_t len)
 	return guest_copy(p, gpa, (void *)src, len, true);
 }
 
+uint64_t vcpu_guest_cr0(struct vcpu *v)
+{
+	uint64_t mask = vmcs_readl(VMCS_CR0_GUEST_HOST_MASK);
+
+	return (vmcs_readl(VMCS_GUEST_CR0) & ~mask) | (vmcs_readl(VMCS_CR0_READ_SHADOW) & mask);
+}
+
+uint64_t vcpu_guest_cr4(struct vcpu *v)
+{
+	uint64_t mask = vmcs_readl(VMCS_CR4_GUEST_HOST_MASK);
+
+	return (vmcs_readl(VMCS_GUEST_CR4) & ~mask) | (vmcs_readl(VMCS_CR4_READ_SHADOW) & mask);
+}
+
 void vcpu_skip_instruction(struct vcpu *v)
 {
 	vmcs_writel(VMCS_GUEST_RIP, vmcs_readl(VMCS_GUEST_RIP) + vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
