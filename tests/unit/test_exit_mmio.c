@@ -128,6 +128,23 @@ static void test_or_sets_flags(void)
 	CHECK_EQ(fx_vcpu->regs.rax, VLAPIC_LVT_MASKED);   /* OR leaves its source alone */
 }
 
+/* The emulated instruction retires like any other: the STI or MOV-SS
+ * interrupt shadow it was in ends with it (SDM Vol. 3C 25.4.2). */
+static void test_interrupt_shadow_ends(void)
+{
+	static const uint8_t insn[] = { 0x89, 0x0d, 0x80, 0x00, 0xe0, 0xfe };   /* mov %ecx, 0xfee00080 */
+	uint32_t blocking[] = { VMX_INTERRUPTIBILITY_STI, VMX_INTERRUPTIBILITY_MOV_SS };
+
+	for (unsigned i = 0; i < ARRAY_SIZE(blocking); i++) {
+		setup_flat32();
+		code(insn, sizeof(insn));
+		fake_vmcs_set(VMCS_GUEST_INTERRUPTIBILITY, blocking[i] | VMX_INTERRUPTIBILITY_NMI);
+		CHECK_EQ(mmio_exit(fx_vcpu, GPA(APIC + 0x80)), EXIT_HANDLED);
+		CHECK_EQ(rip(), FX_RIP + sizeof(insn));
+		CHECK_EQ(fake_vmcs_get(VMCS_GUEST_INTERRUPTIBILITY), VMX_INTERRUPTIBILITY_NMI);
+	}
+}
+
 static void check_killed(enum exit_result r, const char *why)
 {
 	CHECK_EQ(r, EXIT_GUEST_ENDED);
@@ -199,6 +216,7 @@ int main(void)
 	RUN(test_write_64bit_through_page_tables);
 	RUN(test_rsp_and_immediate);
 	RUN(test_or_sets_flags);
+	RUN(test_interrupt_shadow_ends);
 	RUN(test_unsupported_instruction);
 	RUN(test_fetch_fails);
 	RUN(test_fetch_at_end_of_ram);

@@ -28,6 +28,9 @@ uint64_t vcpu_guest_cr4(struct vcpu *v);
 
 /* Advance RIP past the instruction that exited. */
 void vcpu_skip_instruction(struct vcpu *v);
+/* The same for an instruction of `len` bytes the hypervisor emulated (the
+ * exit's instruction length is not defined for every exit). */
+void vcpu_retire_instruction(struct vcpu *v, uint64_t len);
 /* Deliver a hardware exception at the next VM entry. */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
 
