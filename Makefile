@@ -144,7 +144,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(UNIT_SRC))
 units_of    = $(shell sed -n 's|^/\* units: \(.*\) \*/|\1|p' $(1))
 
 define unit_rule
-$(BUILD)/host/$(basename $(notdir $(1))): $(1) $(call units_of,$(1)) tests/unit/host_log.c tests/unit/check.h
+$(BUILD)/host/$(basename $(notdir $(1))): $(1) $(call units_of,$(1)) tests/unit/host_log.c $(wildcard tests/unit/*.h)
 	@mkdir -p $(BUILD)/host
 	$(CC) $(HOST_CFLAGS) $(EXTRA_HOST_CFLAGS) -o $$@ $(1) $(call units_of,$(1)) tests/unit/host_log.c
 endef

@@ -48,23 +48,9 @@ static void deliver(int c)
 		escape = true;
 		return;
 	}
-	/* the guest's own CPU moves it into its UART (focus_take_input) */
+	/* the guest's own CPU moves it into its UART (vcpu_take_console_input) */
 	if (p->state == GUEST_RUNNING)
 		ring_put(&p->console_in, (uint8_t)c);
-}
-
-bool focus_take_input(struct partition *p)
-{
-	int c;
-	bool any = false;
-
-	while ((c = ring_get(&p->console_in)) >= 0) {
-		vuart_rx_push(&p->platform.uart, (uint8_t)c);
-		any = true;
-	}
-	if (any)
-		platform_touch(&p->platform);
-	return any;
 }
 
 void focus_poll(uint64_t now)

@@ -15,9 +15,8 @@ void focus_init(struct partition *parts, int nparts);
 /* Read what arrived on COM1 (at most every millisecond) and queue it for
  * the guest with the focus.  Any CPU may call it; one at a time reads. */
 void focus_poll(uint64_t now_tsc);
-/* On the partition's own CPU: move its queued input into its UART.
- * True if there was any.  The queue (partition.console_in) is the only
- * thing two CPUs share here: the UART itself is touched by its own CPU. */
-bool focus_take_input(struct partition *p);
+/* The partition's own CPU takes the queued bytes (partition.console_in)
+ * into its UART: vcpu_take_console_input() in vmm/vcpu/inject.h.  The
+ * queue is the only thing two CPUs share here. */
 
 #endif

@@ -39,6 +39,37 @@
 
 #define RFLAGS_IF (1ull << 9)
 
+struct cpuid_regs { uint32_t eax, ebx, ecx, edx; };
+
+/* RDMSR that survives a #GP (for MSRs that may not exist); false on #GP. */
+bool rdmsr_safe(uint32_t msr, uint64_t *v);
+
+#ifdef HOST_TEST
+/* Host unit tests link fakes instead (tests/unit/fake_cpu.c). */
+void outb(uint16_t port, uint8_t v);
+void outw(uint16_t port, uint16_t v);
+void outl(uint16_t port, uint32_t v);
+uint8_t inb(uint16_t port);
+uint16_t inw(uint16_t port);
+uint32_t inl(uint16_t port);
+uint64_t rdmsr(uint32_t msr);
+void wrmsr(uint32_t msr, uint64_t v);
+struct cpuid_regs cpuid(uint32_t leaf, uint32_t sub);
+uint64_t read_cr0(void);
+uint64_t read_cr2(void);
+uint64_t read_cr3(void);
+uint64_t read_cr4(void);
+void write_cr0(uint64_t v);
+void write_cr2(uint64_t v);
+void write_cr3(uint64_t v);
+void write_cr4(uint64_t v);
+uint64_t read_rflags(void);
+uint64_t rdtsc(void);
+void cpu_relax(void);
+__attribute__((noreturn)) void halt_forever(void);
+void invlpg(uintptr_t va);
+void xsetbv(uint32_t xcr, uint64_t v);
+#else
 static inline void outb(uint16_t port, uint8_t v) { asm volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { asm volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
 static inline void outl(uint16_t port, uint32_t v) { asm volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
@@ -57,11 +88,6 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 {
 	asm volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
 }
-
-/* RDMSR that survives a #GP (for MSRs that may not exist); false on #GP. */
-bool rdmsr_safe(uint32_t msr, uint64_t *v);
-
-struct cpuid_regs { uint32_t eax, ebx, ecx, edx; };
 
 static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t sub)
 {
@@ -85,5 +111,10 @@ static inline uint64_t rdtsc(void) { uint32_t lo, hi; asm volatile("rdtsc" : "=a
 static inline void cpu_relax(void) { asm volatile("pause" ::: "memory"); }
 static inline __attribute__((noreturn)) void halt_forever(void) { for (;;) asm volatile("cli; hlt"); }
 static inline void invlpg(uintptr_t va) { asm volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+static inline void xsetbv(uint32_t xcr, uint64_t v)
+{
+	asm volatile("xsetbv" : : "c"(xcr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+#endif
 
 #endif

@@ -50,7 +50,7 @@ static void sync_paging_mode(struct vcpu *v, uint64_t cr0, uint64_t cr4)
 
 static bool guest_set_cr0(struct vcpu *v, uint64_t val)
 {
-	uint64_t cr4 = vmcs_readl(VMCS_CR4_READ_SHADOW);
+	uint64_t cr4 = vcpu_guest_cr4(v);
 	uint64_t efer = vmcs_read64(VMCS_GUEST_IA32_EFER);
 
 	if ((val >> 32) || (val & ~CR0_VALID) || ((val & CR0_PG) && !(val & CR0_PE)) ||
@@ -67,7 +67,7 @@ static bool guest_set_cr0(struct vcpu *v, uint64_t val)
 
 static bool guest_set_cr4(struct vcpu *v, uint64_t val)
 {
-	uint64_t cr0 = vmcs_readl(VMCS_CR0_READ_SHADOW);
+	uint64_t cr0 = vcpu_guest_cr0(v);
 	uint64_t supported = vmcs_cr4_real(~0ull) & ~(CR4_VMXE | CR4_SMXE);
 
 	if (val & ~supported)
@@ -78,6 +78,22 @@ static bool guest_set_cr4(struct vcpu *v, uint64_t val)
 	vmcs_writel(VMCS_GUEST_CR4, vmcs_cr4_real(val));
 	sync_paging_mode(v, cr0, val);
 	return true;
+}
+
+/*
+ * MOV to CR3 exits only on CPUs that force CR3-load exiting.  Do what the
+ * CPU would have: drop the PCID no-flush bit (it is not part of CR3), and
+ * under PAE paging load the PDPTEs with it (SDM Vol. 3A 4.4.1).
+ */
+static void guest_set_cr3(struct vcpu *v, uint64_t val)
+{
+	uint64_t cr0 = vcpu_guest_cr0(v), cr4 = vcpu_guest_cr4(v);
+
+	if (cr4 & CR4_PCIDE)
+		val &= ~(1ull << 63);
+	vmcs_writel(VMCS_GUEST_CR3, val);
+	if ((cr0 & CR0_PG) && (cr4 & CR4_PAE) && !(vmcs_read64(VMCS_GUEST_IA32_EFER) & EFER_LMA))
+		load_pae_pdptes(v);
 }
 
 /*
@@ -97,7 +113,7 @@ static bool guest_set_cr8(struct vcpu *v, uint64_t val)
 enum exit_result exit_cr_access(struct vcpu *v, uint64_t qual)
 {
 	unsigned cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
-	uint64_t cr0 = vmcs_readl(VMCS_CR0_READ_SHADOW);
+	uint64_t cr0 = vcpu_guest_cr0(v);
 	bool ok = true;
 
 	switch (type) {
@@ -107,7 +123,7 @@ enum exit_result exit_cr_access(struct vcpu *v, uint64_t qual)
 		else if (cr == 4)
 			ok = guest_set_cr4(v, vcpu_gpr_read(v, reg));
 		else if (cr == 3)
-			vmcs_writel(VMCS_GUEST_CR3, vcpu_gpr_read(v, reg));
+			guest_set_cr3(v, vcpu_gpr_read(v, reg));
 		else if (cr == 8)
 			ok = guest_set_cr8(v, vcpu_gpr_read(v, reg));
 		else

@@ -102,7 +102,7 @@ static enum exit_result exit_xsetbv(struct vcpu *v, uint64_t qual)
 		vcpu_inject_exception(v, X86_VEC_GP, true, 0);
 		return EXIT_HANDLED;
 	}
-	asm volatile("xsetbv" : : "a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "c"(idx));
+	xsetbv(idx, val);
 	vcpu_skip_instruction(v);
 	return EXIT_HANDLED;
 }

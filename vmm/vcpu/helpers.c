@@ -94,13 +94,32 @@ void vcpu_dump(const struct vcpu *v)
 	log_gprs("  regs: ", gpr);
 }
 
-void vcpu_skip_instruction(struct vcpu *v)
+uint64_t vcpu_guest_cr0(struct vcpu *v)
 {
-	vmcs_writel(VMCS_GUEST_RIP, vmcs_readl(VMCS_GUEST_RIP) + vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
+	uint64_t mask = vmcs_readl(VMCS_CR0_GUEST_HOST_MASK);
+
+	return (vmcs_readl(VMCS_GUEST_CR0) & ~mask) | (vmcs_readl(VMCS_CR0_READ_SHADOW) & mask);
+}
+
+uint64_t vcpu_guest_cr4(struct vcpu *v)
+{
+	uint64_t mask = vmcs_readl(VMCS_CR4_GUEST_HOST_MASK);
+
+	return (vmcs_readl(VMCS_GUEST_CR4) & ~mask) | (vmcs_readl(VMCS_CR4_READ_SHADOW) & mask);
+}
+
+void vcpu_retire_instruction(struct vcpu *v, uint64_t len)
+{
+	vmcs_writel(VMCS_GUEST_RIP, vmcs_readl(VMCS_GUEST_RIP) + len);
 	/* the instruction retired: STI/MOV SS blocking ends with it */
 	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
 	if (intr & 3)
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~3u);
+}
+
+void vcpu_skip_instruction(struct vcpu *v)
+{
+	vcpu_retire_instruction(v, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
 }
 
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)

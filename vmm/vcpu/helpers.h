@@ -20,8 +20,17 @@ void guest_end(struct vcpu *v, const char *kind, const char *fmt, ...)
 bool guest_read(struct partition *p, gpa_t gpa, void *dst, uint64_t len);
 bool guest_write(struct partition *p, gpa_t gpa, const void *src, uint64_t len);
 
+/* CR0/CR4 as the guest sees them: the bits it owns from the guest field
+ * (it changes them without exits), those of the guest/host mask from the
+ * read shadow (SDM Vol. 3C 25.6.6). */
+uint64_t vcpu_guest_cr0(struct vcpu *v);
+uint64_t vcpu_guest_cr4(struct vcpu *v);
+
 /* Advance RIP past the instruction that exited. */
 void vcpu_skip_instruction(struct vcpu *v);
+/* The same for an instruction of `len` bytes the hypervisor emulated (the
+ * exit's instruction length is not defined for every exit). */
+void vcpu_retire_instruction(struct vcpu *v, uint64_t len);
 /* General register n in the architectural numbering (0 rax, 1 rcx, 2 rdx,
  * 3 rbx, 4 rsp, 5 rbp, 6 rsi, 7 rdi, 8-15 r8-r15), as instruction
  * encodings and exit qualifications number them.  RSP lives in the VMCS. */

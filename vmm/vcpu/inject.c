@@ -49,6 +49,20 @@ void vcpu_inject_interrupts(struct vcpu *v, uint64_t now)
 	set_window_exiting(false);
 }
 
+bool vcpu_take_console_input(struct partition *p)
+{
+	int c;
+	bool any = false;
+
+	while ((c = ring_get(&p->console_in)) >= 0) {
+		vuart_rx_push(&p->platform.uart, (uint8_t)c);
+		any = true;
+	}
+	if (any)
+		platform_touch(&p->platform);
+	return any;
+}
+
 void vcpu_wait_for_interrupt(struct vcpu *v)
 {
 	struct partition *p = v->part;
@@ -60,10 +74,27 @@ void vcpu_wait_for_interrupt(struct vcpu *v)
 		if (platform_next_vector(&p->platform, &from_pic) >= 0)
 			return;
 		focus_poll(rdtsc());
-		if (focus_take_input(p))
+		if (vcpu_take_console_input(p))
 			return;
 		uint64_t deadline = platform_next_deadline(&p->platform);
 		/* wake at least every millisecond to look for console input */
 		lapic_sleep_until(MIN(deadline, rdtsc() + tsc_hz() / 1000));
 	}
+}
+
+/*
+ * An exit in the middle of delivering an event (e.g. an EPT violation on
+ * the guest's IDT or stack) leaves the event in the IDT-vectoring field;
+ * it must be injected again on the next entry or it is lost (SDM 28.2.4).
+ */
+void vcpu_requeue_interrupted_event(struct vcpu *v)
+{
+	uint32_t info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
+
+	if (!(info & VMX_INTR_INFO_VALID))
+		return;
+	if (info & VMX_INTR_INFO_ERROR_CODE)
+		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read32(VMCS_IDT_VECTORING_ERROR_CODE));
+	vmcs_write32(VMCS_ENTRY_INSTRUCTION_LEN, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
+	vmcs_write32(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12));
 }

@@ -8,11 +8,18 @@
 #include "hv/types.h"
 
 struct vcpu;
+struct partition;
 
 /* Before each VM entry: bring the devices up to `now` (TSC), and inject
  * the next pending vector if the guest can take it; otherwise ask for an
  * interrupt-window exit. */
 void vcpu_inject_interrupts(struct vcpu *v, uint64_t now);
+/* After a VM exit: an event whose delivery the exit interrupted (in the
+ * IDT-vectoring information) is queued again for the next entry. */
+void vcpu_requeue_interrupted_event(struct vcpu *v);
+/* On the partition's own CPU: move console input queued by focus_poll()
+ * (whichever CPU ran it) into the guest's UART.  True if there was any. */
+bool vcpu_take_console_input(struct partition *p);
 /* HLT with interrupts on: sleep until a guest timer, an interrupt or
  * console input.  With no timer armed it may sleep for good, as a real
  * CPU would: only console input can then wake it. */

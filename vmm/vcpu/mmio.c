@@ -80,7 +80,7 @@ enum exit_result mmio_emulate(struct vcpu *v, gpa_t gpa, const struct mmio_devic
 		vmcs_writel(VMCS_GUEST_RFLAGS, decode_logic_flags(vmcs_readl(VMCS_GUEST_RFLAGS), &d, res));
 	}
 	regs_in(v, regs);
-	vmcs_writel(VMCS_GUEST_RIP, vmcs_readl(VMCS_GUEST_RIP) + d.length);
+	vcpu_retire_instruction(v, d.length);
 	return EXIT_HANDLED;
 }
 

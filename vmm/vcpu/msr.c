@@ -148,7 +148,7 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		if (val & ~(EFER_WRITABLE | EFER_LMA))
 			return false;
 		/* LME cannot change while paging is on (SDM 10.8.5) */
-		if (((val ^ cur) & EFER_LME) && (vmcs_readl(VMCS_CR0_READ_SHADOW) & CR0_PG))
+		if (((val ^ cur) & EFER_LME) && (vcpu_guest_cr0(v) & CR0_PG))
 			return false;
 		vmcs_write64(VMCS_GUEST_IA32_EFER, (val & EFER_WRITABLE) | (cur & EFER_LMA));
 		return true;

@@ -119,7 +119,7 @@ static bool boot_guest(struct partition *p)
 		return false;
 	}
 	if (read_cr4() & CR4_OSXSAVE)
-		asm volatile("xsetbv" : : "a"(1u), "d"(0u), "c"(0u));   /* XCR0 = x87 only, as at reset */
+		xsetbv(0, 1);   /* XCR0 = x87 only, as at reset */
 	if (!vmcs_setup(v, &boot)) {
 		guest_end(v, "not started", "the VMCS could not be set up");
 		return false;
@@ -129,23 +129,6 @@ static bool boot_guest(struct partition *p)
 		return false;
 	}
 	return true;
-}
-
-/*
- * An exit in the middle of delivering an event (e.g. an EPT violation on
- * the guest's IDT or stack) leaves the event in the IDT-vectoring field;
- * it must be injected again on the next entry or it is lost (SDM 28.2.4).
- */
-static void requeue_interrupted_event(struct vcpu *v)
-{
-	uint32_t info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
-
-	if (!(info & VMX_INTR_INFO_VALID))
-		return;
-	if (info & VMX_INTR_INFO_ERROR_CODE)
-		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read32(VMCS_IDT_VECTORING_ERROR_CODE));
-	vmcs_write32(VMCS_ENTRY_INSTRUCTION_LEN, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
-	vmcs_write32(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12));
 }
 
 /* Printed at the first VM entry of the first guest: the start-up figure. */
@@ -205,7 +188,7 @@ static void every_tick(struct vcpu *v, uint64_t now)
 
 	focus_poll(now);
 	if (!ring_empty(&p->console_in))
-		focus_take_input(p);
+		vcpu_take_console_input(p);
 	if (p->opts->selftest == HV_SELFTEST_EXITFAULT && p->id == 0 && v->exits >= 100)
 		selftest_fault();
 }
@@ -230,7 +213,7 @@ static void run_loop(struct vcpu *v)
 			return;
 		}
 		v->launched = true;
-		requeue_interrupted_event(v);
+		vcpu_requeue_interrupted_event(v);
 		if (!exit_dispatch(v, vmcs_read32(VMCS_EXIT_REASON)))
 			return;
 		heartbeat(v, &next_beat);

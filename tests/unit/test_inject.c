@@ -1,0 +1,254 @@
+/* units: vmm/vcpu/inject.c vmm/vcpu/helpers.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
+/*
+ * Event injection (vmm/vcpu/inject.c) with the real platform devices and
+ * the fake VMCS: a pending vector is injected when the guest can take it
+ * (RFLAGS.IF=1, no STI/MOV-SS blocking, no event already queued) and an
+ * interrupt window is asked for otherwise; the fast path touches nothing;
+ * an event whose delivery an exit interrupted is queued again; and HLT
+ * sleeps until a timer, an interrupt or console input.
+ */
+#include "exit_checks.h"
+#include "vmm/vcpu/inject.h"
+
+#define VEC 0x40
+
+static uint64_t vmcs(uint32_t f) { return fake_vmcs_get(f); }
+static struct platform *pf(void) { return &fx_part.platform; }
+
+static bool window_exiting(void)
+{
+	return vmcs(VMCS_PROC_BASED_CTLS) & VMX_PROC_INTR_WINDOW_EXITING;
+}
+
+static void test_nothing_pending(void)
+{
+	fx_setup(MIB(2));
+	fake_vmcs_set(VMCS_PROC_BASED_CTLS, vmcs(VMCS_PROC_BASED_CTLS) | VMX_PROC_INTR_WINDOW_EXITING);
+	vcpu_inject_interrupts(fx_vcpu, 100);
+	CHECK_EQ(fx_injected_vector(NULL), -1);
+	CHECK_EQ(fake_vmcs_writes(VMCS_ENTRY_INTR_INFO), 0);
+	CHECK(!window_exiting());                    /* a stale window request is dropped */
+	CHECK(!pf()->dirty);
+	CHECK_EQ(pf()->next_event, UINT64_MAX);      /* no timer armed after reset */
+}
+
+static void test_fast_path_touches_nothing(void)
+{
+	fx_setup(MIB(2));
+	vlapic_accept_irq(&pf()->lapic, VEC, false);
+	pf()->dirty = false;
+	pf()->next_event = 1000;
+	vcpu_inject_interrupts(fx_vcpu, 999);
+	CHECK_EQ(fake_vmcs_total_writes(), 0);
+	CHECK_EQ(vlapic_pending_vector(&pf()->lapic), VEC);
+	/* once the next event is due, the vector goes in */
+	vcpu_inject_interrupts(fx_vcpu, 1000);
+	CHECK_EQ(fx_injected_vector(NULL), VEC);
+}
+
+static void test_inject_when_open(void)
+{
+	fx_setup(MIB(2));
+	vlapic_accept_irq(&pf()->lapic, VEC, false);
+	vcpu_inject_interrupts(fx_vcpu, 0);
+	CHECK_EQ(vmcs(VMCS_ENTRY_INTR_INFO), VEC | VMX_INTR_INFO_VALID |
+		 (VMX_INTR_TYPE_EXT_INTR << VMX_INTR_INFO_TYPE_SHIFT));
+	CHECK(!window_exiting());
+	CHECK_EQ(vlapic_pending_vector(&pf()->lapic), -1);   /* IRR -> ISR */
+	CHECK(pf()->lapic.isr[VEC / 32] & (1u << (VEC % 32)));
+	CHECK_EQ(pf()->injected_apic, 1);
+	CHECK(pf()->dirty);                                  /* look again next entry */
+}
+
+static void check_window_requested(void)
+{
+	CHECK_EQ(fake_vmcs_writes(VMCS_ENTRY_INTR_INFO), 0);
+	CHECK(window_exiting());
+	CHECK_EQ(vlapic_pending_vector(&pf()->lapic), VEC);  /* still pending, not acked */
+	CHECK_EQ(pf()->injected_apic, 0);
+	CHECK(pf()->dirty);
+}
+
+static void test_window_when_if_clear(void)
+{
+	fx_setup(MIB(2));
+	fake_vmcs_set(VMCS_GUEST_RFLAGS, 0x2);
+	vlapic_accept_irq(&pf()->lapic, VEC, false);
+	vcpu_inject_interrupts(fx_vcpu, 0);
+	check_window_requested();
+	/* the window opens: the next entry injects and stops asking */
+	fake_vmcs_set(VMCS_GUEST_RFLAGS, 0x2 | RFLAGS_IF);
+	vcpu_inject_interrupts(fx_vcpu, 0);
+	CHECK_EQ(fx_injected_vector(NULL), VEC);
+	CHECK(!window_exiting());
+}
+
+static void test_window_when_blocked(void)
+{
+	uint32_t blocking[] = { VMX_INTERRUPTIBILITY_STI, VMX_INTERRUPTIBILITY_MOV_SS };
+
+	for (unsigned i = 0; i < 2; i++) {
+		fx_setup(MIB(2));
+		fake_vmcs_set(VMCS_GUEST_INTERRUPTIBILITY, blocking[i]);
+		vlapic_accept_irq(&pf()->lapic, VEC, false);
+		vcpu_inject_interrupts(fx_vcpu, 0);
+		check_window_requested();
+	}
+}
+
+static void test_window_when_event_queued(void)
+{
+	uint32_t pf_info = 14 | VMX_INTR_INFO_VALID | VMX_INTR_INFO_ERROR_CODE |
+			   (VMX_INTR_TYPE_HW_EXCEPTION << VMX_INTR_INFO_TYPE_SHIFT);
+
+	fx_setup(MIB(2));
+	fake_vmcs_set(VMCS_ENTRY_INTR_INFO, pf_info);
+	vlapic_accept_irq(&pf()->lapic, VEC, false);
+	vcpu_inject_interrupts(fx_vcpu, 0);
+	check_window_requested();
+	CHECK_EQ(vmcs(VMCS_ENTRY_INTR_INFO), pf_info);
+}
+
+/* A PIC interrupt reaches the vCPU through LINT0 (virtual wire). */
+static void test_inject_from_pic(void)
+{
+	struct vpic *pic = &pf()->pic;
+
+	fx_setup(MIB(2));
+	vpic_write(pic, 0x20, 0x11);
+	vpic_write(pic, 0x21, 0x20);
+	vpic_write(pic, 0x21, 0x04);
+	vpic_write(pic, 0x21, 0x01);
+	vpic_write(pic, 0x21, 0xf7);   /* only IRQ 3 unmasked */
+	vpic_set_irq(pic, 3, 1);
+	vcpu_inject_interrupts(fx_vcpu, 0);
+	CHECK_EQ(fx_injected_vector(NULL), 0x23);
+	CHECK_EQ(pf()->injected_pic, 1);
+	CHECK_EQ(vpic_pending_vector(pic), -1);   /* now in service */
+}
+
+static void test_requeue_exception_with_error_code(void)
+{
+	uint32_t info = 14 | VMX_INTR_INFO_VALID | VMX_INTR_INFO_ERROR_CODE | (1u << 12) |
+			(VMX_INTR_TYPE_HW_EXCEPTION << VMX_INTR_INFO_TYPE_SHIFT);
+
+	fx_setup(MIB(2));
+	fake_vmcs_set(VMCS_IDT_VECTORING_INFO, info);
+	fake_vmcs_set(VMCS_IDT_VECTORING_ERROR_CODE, 0x6);
+	vcpu_requeue_interrupted_event(fx_vcpu);
+	/* bit 12 is undefined in the IDT-vectoring field, reserved at entry */
+	CHECK_EQ(vmcs(VMCS_ENTRY_INTR_INFO), info & ~(1u << 12));
+	CHECK_EQ(vmcs(VMCS_ENTRY_EXCEPTION_ERROR_CODE), 0x6);
+	CHECK_EQ(vmcs(VMCS_ENTRY_INSTRUCTION_LEN), FX_INSN_LEN);
+}
+
+static void test_requeue_software_interrupt(void)
+{
+	uint32_t info = 0x80 | VMX_INTR_INFO_VALID | (VMX_INTR_TYPE_SW_INTR << VMX_INTR_INFO_TYPE_SHIFT);
+
+	fx_setup(MIB(2));
+	fake_vmcs_set(VMCS_IDT_VECTORING_INFO, info);
+	fake_vmcs_set(VMCS_EXIT_INSTRUCTION_LEN, 2);   /* INT 0x80 */
+	vcpu_requeue_interrupted_event(fx_vcpu);
+	CHECK_EQ(vmcs(VMCS_ENTRY_INTR_INFO), info);
+	CHECK_EQ(vmcs(VMCS_ENTRY_INSTRUCTION_LEN), 2);
+	CHECK_EQ(fake_vmcs_writes(VMCS_ENTRY_EXCEPTION_ERROR_CODE), 0);
+}
+
+static void test_requeue_nothing(void)
+{
+	fx_setup(MIB(2));
+	fake_vmcs_set(VMCS_IDT_VECTORING_INFO, 14);   /* valid bit clear */
+	vcpu_requeue_interrupted_event(fx_vcpu);
+	CHECK_EQ(fake_vmcs_total_writes(), 0);
+}
+
+static void console_input_late(uint64_t now)
+{
+	if (fake_focus_polls == 10)
+		ring_put(&fx_part.console_in, 'x');
+}
+
+/* No timer at all: the vCPU does not give up, it naps a millisecond at a
+ * time until something (here console input) wakes it. */
+static void test_hlt_wait_without_timer(void)
+{
+	fx_setup(MIB(2));
+	fake_focus_hook = console_input_late;
+	vcpu_wait_for_interrupt(fx_vcpu);
+	CHECK_EQ(fake_focus_polls, 10);
+	CHECK_EQ(fake_sleeps, 9);
+	CHECK(ring_empty(&fx_part.console_in));
+	CHECK(vuart_read(&pf()->uart, 5) & VUART_LSR_DR);          /* the byte is in the UART */
+}
+
+static void test_hlt_wait_for_timer(void)
+{
+	struct vlapic *l = &pf()->lapic;
+
+	fx_setup(MIB(2));
+	fake_tsc = 5000;
+	vlapic_mmio_write(l, VLAPIC_REG_TIMER_DCR, 0xb);      /* divide by 1 */
+	vlapic_mmio_write(l, VLAPIC_REG_LVT_TIMER, 0x30);     /* one-shot, vector 0x30 */
+	vlapic_mmio_write(l, VLAPIC_REG_TIMER_ICR, 1000);     /* 10 us at 100 MHz */
+	uint64_t deadline = vlapic_timer_deadline(l);
+	CHECK(deadline > fake_tsc && deadline != VLAPIC_NO_DEADLINE);
+	vcpu_wait_for_interrupt(fx_vcpu);
+	CHECK_EQ(fake_sleeps, 1);
+	CHECK_EQ(fake_last_sleep_until, deadline);
+	CHECK_EQ(vlapic_pending_vector(l), 0x30);
+	CHECK(fake_focus_polls >= 1);                         /* console looked at */
+}
+
+/* A far timer: the sleep is cut into 1 ms pieces to look for console input. */
+static void test_hlt_wait_wakes_every_millisecond(void)
+{
+	struct vlapic *l = &pf()->lapic;
+
+	fx_setup(MIB(2));
+	vlapic_mmio_write(l, VLAPIC_REG_TIMER_DCR, 0xb);
+	vlapic_mmio_write(l, VLAPIC_REG_LVT_TIMER, 0x30);
+	vlapic_mmio_write(l, VLAPIC_REG_TIMER_ICR, 500000);   /* 5 ms */
+	vcpu_wait_for_interrupt(fx_vcpu);
+	CHECK_EQ(fake_sleeps, 5);
+}
+
+static void console_input(uint64_t now)
+{
+	if (fake_focus_polls == 2)
+		ring_put(&fx_part.console_in, 'y');
+}
+
+static void test_hlt_wait_for_console(void)
+{
+	struct vlapic *l = &pf()->lapic;
+
+	fx_setup(MIB(2));
+	vlapic_mmio_write(l, VLAPIC_REG_LVT_TIMER, 0x30);
+	vlapic_mmio_write(l, VLAPIC_REG_TIMER_ICR, 0xffffffffu);   /* far away */
+	fake_focus_hook = console_input;
+	vcpu_wait_for_interrupt(fx_vcpu);
+	CHECK_EQ(fake_focus_polls, 2);
+	CHECK_EQ(fake_sleeps, 1);
+	CHECK(ring_empty(&fx_part.console_in));                    /* consumed */
+	CHECK_EQ(vlapic_pending_vector(l), -1);
+}
+
+int main(void)
+{
+	RUN(test_nothing_pending);
+	RUN(test_fast_path_touches_nothing);
+	RUN(test_inject_when_open);
+	RUN(test_window_when_if_clear);
+	RUN(test_window_when_blocked);
+	RUN(test_window_when_event_queued);
+	RUN(test_inject_from_pic);
+	RUN(test_requeue_exception_with_error_code);
+	RUN(test_requeue_software_interrupt);
+	RUN(test_requeue_nothing);
+	RUN(test_hlt_wait_without_timer);
+	RUN(test_hlt_wait_for_timer);
+	RUN(test_hlt_wait_wakes_every_millisecond);
+	RUN(test_hlt_wait_for_console);
+	return check_summary();
+}
