@@ -61,6 +61,30 @@ static void test_uart(void)
 	CHECK_EQ(in(0x3ff, 1), 0x5a);
 }
 
+/* The UART's interrupt line reaches the PIC at the next entry: every
+ * access that may move it marks the platform for a look. */
+static void test_uart_interrupt_line(void)
+{
+	struct platform *pf = &fx_part.platform;
+
+	fx_setup(MIB(2));
+	outb_ok(0x3fc, VUART_MCR_OUT2);
+	pf->dirty = false;
+	outb_ok(0x3f9, VUART_IER_THRE);           /* THR empty: the line rises */
+	CHECK(vuart_irq_line(&pf->uart));
+	CHECK(pf->dirty);
+	pf->dirty = false;
+	CHECK_EQ(in(0x3fa, 1) & 0x0f, VUART_IIR_THRE);   /* reading IIR clears it */
+	CHECK(!vuart_irq_line(&pf->uart));
+	CHECK(pf->dirty);
+	/* a byte to THR: the line drops at the PIC until the next sample */
+	pf->dirty = false;
+	vpic_set_irq(&pf->pic, 4, 1);
+	outb_ok(0x3f8, 'x');
+	CHECK(pf->dirty);
+	CHECK_EQ(pf->pic.chip[0].lines & (1u << 4), 0);   /* so the next rise is an edge */
+}
+
 /* 8- and 16-bit IN merge into RAX; 32-bit IN zero-extends (SDM "IN"). */
 static void test_in_widths(void)
 {
@@ -234,6 +258,7 @@ static void test_string_io_refused(void)
 int main(void)
 {
 	RUN(test_uart);
+	RUN(test_uart_interrupt_line);
 	RUN(test_in_widths);
 	RUN(test_pic);
 	RUN(test_pit_and_port_61);

@@ -111,6 +111,20 @@ static void test_rsp_and_immediate(void)
 	CHECK_EQ(rip(), FX_RIP + sizeof(imm));
 }
 
+static void test_xchg(void)
+{
+	static const uint8_t insn[] = { 0x87, 0x05, 0x80, 0x00, 0xe0, 0xfe };   /* xchg %eax, 0xfee00080 */
+
+	setup_flat32();
+	code(insn, sizeof(insn));
+	vlapic_mmio_write(lapic(), VLAPIC_REG_TPR, 0x10);
+	fx_vcpu->regs.rax = 0x20;
+	CHECK_EQ(mmio_exit(fx_vcpu, GPA(APIC + 0x80)), EXIT_HANDLED);
+	CHECK_EQ(lapic()->tpr, 0x20);
+	CHECK_EQ(fx_vcpu->regs.rax, 0x10);
+	CHECK_EQ(rip(), FX_RIP + sizeof(insn));
+}
+
 static void test_or_sets_flags(void)
 {
 	static const uint8_t insn[] = { 0x09, 0x05, 0x50, 0x03, 0xe0, 0xfe };   /* or %eax, 0xfee00350 */
@@ -215,6 +229,7 @@ int main(void)
 	RUN(test_write_32bit);
 	RUN(test_write_64bit_through_page_tables);
 	RUN(test_rsp_and_immediate);
+	RUN(test_xchg);
 	RUN(test_or_sets_flags);
 	RUN(test_interrupt_shadow_ends);
 	RUN(test_unsupported_instruction);
