@@ -140,18 +140,19 @@ int pmm_memmap_clean(const struct mem_range *raw, size_t nraw,
 
 /* ---- totals and placement -------------------------------------------- */
 
+/* Fold every usable range of the raw map (no reservations) into one number. */
+static uint64_t fold_usable(const struct mem_range *raw, size_t nraw, emit_fn *emit)
+{
+	struct sweep sw = { raw, NULL, nraw, 0 };
+	uint64_t acc = 0;
+
+	sweep(&sw, emit, &acc);
+	return acc;
+}
+
 static void emit_bytes(void *ctx, uint64_t base, uint64_t end)
 {
 	*(uint64_t *)ctx += end - base;
-}
-
-uint64_t pmm_memmap_usable_bytes(const struct mem_range *raw, size_t nraw)
-{
-	struct sweep sw = { raw, NULL, nraw, 0 };
-	uint64_t total = 0;
-
-	sweep(&sw, emit_bytes, &total);
-	return total;
 }
 
 static void emit_end(void *ctx, uint64_t base, uint64_t end)
@@ -159,13 +160,14 @@ static void emit_end(void *ctx, uint64_t base, uint64_t end)
 	*(uint64_t *)ctx = MAX(*(uint64_t *)ctx, end);
 }
 
+uint64_t pmm_memmap_usable_bytes(const struct mem_range *raw, size_t nraw)
+{
+	return fold_usable(raw, nraw, emit_bytes);
+}
+
 uint64_t pmm_memmap_ram_end(const struct mem_range *raw, size_t nraw)
 {
-	struct sweep sw = { raw, NULL, nraw, 0 };
-	uint64_t end = 0;
-
-	sweep(&sw, emit_end, &end);
-	return end;
+	return fold_usable(raw, nraw, emit_end);
 }
 
 uint64_t pmm_memmap_place_meta(const struct mem_range *clean, size_t n, uint64_t bytes)
