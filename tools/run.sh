@@ -26,6 +26,24 @@ host_has_vmx() {
 	[ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo
 }
 
+# KVM gives a guest VMX only with kvm_intel's nested=1 (Y on newer kernels).
+nested_vmx_on() {
+	local p=/sys/module/kvm_intel/parameters/nested
+	[ -r "$p" ] && grep -qE '^(1|Y)$' "$p"
+}
+
+check_nested() {
+	nested_vmx_on && return 0
+	cat >&2 <<-EOF
+		run: KVM's nested VMX is off (/sys/module/kvm_intel/parameters/nested),
+		run: so the hypervisor would find no VMX in its QEMU/KVM machine.  Turn it on:
+		run:   sudo modprobe -r kvm_intel && sudo modprobe kvm_intel nested=1
+		run: and for good: echo 'options kvm_intel nested=1' | sudo tee /etc/modprobe.d/kvm-nested.conf
+		run: (or run with EMU=bochs, which emulates VMX, slowly)
+	EOF
+	return 1
+}
+
 run_qemu() {
 	local accel=$1 cmd
 	cmd=(qemu-system-x86_64 -machine q35 -accel "$accel" -m "$MEM" -smp "$CPUS"
@@ -96,7 +114,7 @@ else
 fi
 
 case "$emu" in
-qemu-kvm) run_qemu kvm ;;
+qemu-kvm) check_nested || exit 1; run_qemu kvm ;;
 qemu) if host_has_vmx; then run_qemu kvm; else run_qemu tcg; fi ;;
 bochs) run_bochs ;;
 *) echo "run: unknown EMU=$emu (qemu or bochs)" >&2; exit 2 ;;
