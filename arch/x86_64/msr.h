@@ -9,10 +9,14 @@
 #define MSR_IA32_TSC              0x10
 #define MSR_IA32_APIC_BASE        0x1b   /* CPUID.1:EDX.APIC */
 #define MSR_IA32_FEATURE_CONTROL  0x3a   /* CPUID.1:ECX.VMX or SMX */
+#define MSR_IA32_SPEC_CTRL        0x48   /* CPUID.7.0:EDX[26] IBRS, [27] STIBP, [31] SSBD */
+#define MSR_IA32_PRED_CMD         0x49   /* CPUID.7.0:EDX[26] IBPB; write-only */
 #define MSR_IA32_TSC_ADJUST       0x3b   /* CPUID.7.0:EBX[1] */
 #define MSR_IA32_BIOS_SIGN_ID     0x8b   /* microcode revision */
 #define MSR_IA32_MTRRCAP          0xfe
 #define MSR_IA32_ARCH_CAPABILITIES 0x10a /* CPUID.7.0:EDX[29] */
+#define MSR_IA32_FLUSH_CMD        0x10b  /* CPUID.7.0:EDX[28] L1D_FLUSH; write-only */
+#define MSR_IA32_CORE_CAPABILITIES 0xcf  /* CPUID.7.0:EDX[30] */
 #define MSR_IA32_SYSENTER_CS      0x174
 #define MSR_IA32_SYSENTER_ESP     0x175
 #define MSR_IA32_SYSENTER_EIP     0x176

@@ -10,6 +10,7 @@
  * and leaf 0x40000000 carries our signature.
  */
 #include "vmm/vcpu/exit.h"
+#include "vmm/vcpu/msr.h"
 #include "vmm/vcpu/helpers.h"
 #include "vmm/partition.h"
 #include "vmm/vmx/vmx.h"
@@ -95,6 +96,7 @@ enum exit_result exit_cpuid(struct vcpu *v, uint64_t qual)
 			break;
 		case 7:
 			if (sub == 0) {
+				r.edx = (r.edx & ~CPUID7_EDX_SPEC_BITS) | msr_spec_features(r.edx);
 				r.ebx &= ~EBX7_SGX;
 				r.ecx &= ~(ECX7_SGX_LC | ECX7_WAITPKG | ECX7_OSPKE);
 				if (vmcs_readl(VMCS_GUEST_CR4) & CR4_PKE)

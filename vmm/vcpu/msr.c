@@ -40,15 +40,48 @@ static void bitmap_clear(uint8_t *bm, uint32_t msr)
 	bm[base + 2048 + idx / 8] &= ~(1u << (idx % 8));   /* writes */
 }
 
+static uint32_t host_cpuid7_edx(void)
+{
+	return cpuid(0, 0).eax >= 7 ? cpuid(7, 0).edx : 0;
+}
+
+uint32_t msr_spec_features(uint32_t host_edx)
+{
+	return host_edx & (CPUID7_EDX_IBRS_IBPB | CPUID7_EDX_STIBP | CPUID7_EDX_SSBD |
+			   CPUID7_EDX_L1D_FLUSH | CPUID7_EDX_ARCH_CAP);
+}
+
+/* The mitigation bits of IA32_ARCH_CAPABILITIES a guest may rely on: the
+ * "not affected" and "mitigated" bits of 0-8 (RDCL_NO ... TAA_NO). */
+#define ARCH_CAP_GUEST_BITS 0x1ffull
+
+static uint64_t guest_arch_capabilities(void)
+{
+	uint64_t v = 0;
+
+	if (!(host_cpuid7_edx() & CPUID7_EDX_ARCH_CAP) || !rdmsr_safe(MSR_IA32_ARCH_CAPABILITIES, &v))
+		return 0;
+	return v & ARCH_CAP_GUEST_BITS;
+}
+
 void msr_bitmap_init(hpa_t page)
 {
 	uint8_t *bm = phys_to_virt(page);
+	uint32_t spec = msr_spec_features(host_cpuid7_edx());
 
 	memset(bm, 0xff, PAGE_SIZE);
 	for (size_t i = 0; i < ARRAY_SIZE(passthrough); i++)
 		bitmap_clear(bm, passthrough[i]);
 	if (has_xsaves())
 		bitmap_clear(bm, MSR_IA32_XSS);
+	/* the speculation controls are the guest's own: one guest per CPU, and
+	 * the hypervisor itself depends on none of them */
+	if (spec & (CPUID7_EDX_IBRS_IBPB | CPUID7_EDX_STIBP | CPUID7_EDX_SSBD))
+		bitmap_clear(bm, MSR_IA32_SPEC_CTRL);
+	if (spec & CPUID7_EDX_IBRS_IBPB)
+		bitmap_clear(bm, MSR_IA32_PRED_CMD);
+	if (spec & CPUID7_EDX_L1D_FLUSH)
+		bitmap_clear(bm, MSR_IA32_FLUSH_CMD);
 }
 
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
@@ -61,6 +94,11 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		return true;
 	case MSR_IA32_FEATURE_CONTROL:
 		*val = FC_LOCKED;                  /* locked with VMX off */
+		return true;
+	case MSR_IA32_ARCH_CAPABILITIES:
+		if (!(msr_spec_features(host_cpuid7_edx()) & CPUID7_EDX_ARCH_CAP))
+			return false;
+		*val = guest_arch_capabilities();
 		return true;
 	case MSR_IA32_MISC_ENABLE:
 		*val = 1;                          /* fast strings */
@@ -125,6 +163,9 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_IA32_BIOS_SIGN_ID:                /* written before CPUID to read the revision */
 	case MSR_IA32_TSC_ADJUST:
 		return true;                       /* accepted, no effect */
+	case MSR_IA32_MTRR_DEF_TYPE:
+		/* type, FE, E; accepted and ignored: EPT sets memory types */
+		return (val & ~0xcffull) == 0;
 	case MSR_IA32_SYSENTER_CS:
 		vmcs_write32(VMCS_GUEST_IA32_SYSENTER_CS, val);
 		return true;
