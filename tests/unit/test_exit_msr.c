@@ -270,9 +270,23 @@ static void test_msr_bitmap(void)
 	free(bm);
 }
 
+/* In real mode (an unrestricted guest, CR0.PE = 0) the #GP has no error
+ * code: VM entry would refuse one. */
+static void test_real_mode_gp_has_no_error_code(void)
+{
+	fx_setup(MIB(2));
+	fx_set_cr0(CR0_ET | CR0_NE);
+	fake_vmcs_set(VMCS_GUEST_RIP, FX_RIP);
+	fx_vcpu->regs.rcx = MSR_UNKNOWN;
+	CHECK_EQ(exit_rdmsr(fx_vcpu, 0), EXIT_HANDLED);
+	CHECK_FAULT(X86_VEC_GP, -1);
+	CHECK(!(fake_vmcs_get(VMCS_ENTRY_INTR_INFO) & VMX_INTR_INFO_ERROR_CODE));
+}
+
 int main(void)
 {
 	RUN(test_virtual_values);
+	RUN(test_real_mode_gp_has_no_error_code);
 	RUN(test_vmcs_backed_msrs);
 	RUN(test_refused_values);
 	RUN(test_efer);

@@ -4,6 +4,7 @@
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmcs.h"
 #include "lib/regdump.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/memlayout.h"
 #include "lib/fmt.h"
 #include "hv/log.h"
@@ -124,6 +125,10 @@ void vcpu_skip_instruction(struct vcpu *v)
 
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
 {
+	/* real mode pushes no error code, and VM entry refuses one there
+	 * (SDM Vol. 3C 26.2.1.3): an unrestricted guest with CR0.PE = 0 */
+	if (!(vcpu_guest_cr0(v) & CR0_PE))
+		has_error = false;
 	uint32_t info = vector | (VMX_INTR_TYPE_HW_EXCEPTION << VMX_INTR_INFO_TYPE_SHIFT) |
 			VMX_INTR_INFO_VALID | (has_error ? VMX_INTR_INFO_ERROR_CODE : 0);
 
