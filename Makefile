@@ -150,7 +150,7 @@ boot-test:
 coverage:
 	rm -rf $(BUILD)/cov && mkdir -p $(BUILD)/cov
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/cov EXTRA_HOST_CFLAGS="--coverage" $(patsubst $(BUILD)/%,$(BUILD)/cov/%,$(UNIT_BINS))
-	@for t in $(BUILD)/cov/host/test_*; do $$t > /dev/null || exit 1; done
+	@for t in $(patsubst $(BUILD)/%,$(BUILD)/cov/%,$(UNIT_BINS)); do $$t > /dev/null || exit 1; done
 	@tools/coverage.sh $(BUILD)/cov
 
 bench:
