@@ -25,7 +25,8 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic \
 	-I. -Iinclude -DHV_NAME='"$(NAME)"' -DHV_VERSION='"$(VERSION)"' -MMD -MP
 KASFLAGS := -I. -Iinclude -MMD -MP -D__ASSEMBLY__
 
-.PHONY: all iso run debug test unit-test boot-test coverage bench clean help deps guests
+.PHONY: all iso run debug test unit-test boot-test coverage bench clean help deps guests \
+	fuzz fuzz-build
 
 all: $(BUILD)/hv.elf
 
@@ -36,6 +37,8 @@ help:
 	@echo "make debug      boot in QEMU waiting for gdb on :1234"
 	@echo "make test       run every test; ends with 'N passed, N failed'"
 	@echo "make unit-test  only the host unit tests"
+	@echo "make fuzz       every libFuzzer harness for FUZZ_SECONDS (default $(FUZZ_SECONDS)) each,"
+	@echo "                FUZZ_JOBS (default $(FUZZ_JOBS)) at a time"
 	@echo "make coverage   line coverage of the host-tested modules"
 	@echo "make bench      benchmark figures"
 
@@ -93,6 +96,42 @@ $(foreach t,$(UNIT_SRC),$(eval $(call unit_rule,$(t))))
 
 unit-test: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
+
+# ---- fuzzing -------------------------------------------------------------
+# A harness tests/fuzz/fuzz_X.c names what it links like a unit test; a
+# name ending in / stands for every .c file in that folder, so a file
+# added there is linked too.  tests/fuzz/run.sh runs each harness over a
+# copy of its seeds tests/fuzz/corpus/X/ in $(BUILD)/fuzz/corpus-X/.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 5
+FUZZ_JOBS    ?= 2
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-I. -Iinclude -Itests/unit -DHOST_TEST
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+fuzz_units    = $(foreach u,$(call units_of,$(1)),$(if $(filter %/,$(u)),$(sort $(wildcard $(u)*.c)),$(u)))
+# each source is compiled once, however many harnesses link it
+fuzz_objs     = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(1) $(call fuzz_units,$(1)) tests/unit/host_log.c)
+FUZZ_OBJS    := $(sort $(foreach t,$(FUZZ_SRC),$(call fuzz_objs,$(t))))
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+define fuzz_rule
+$(BUILD)/fuzz/$(basename $(notdir $(1))): $(call fuzz_objs,$(1))
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$^
+endef
+$(foreach t,$(FUZZ_SRC),$(eval $(call fuzz_rule,$(t))))
+-include $(FUZZ_OBJS:.o=.d)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz:
+	@tools/need-packages.sh fuzz
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) BUILD=$(BUILD) tests/fuzz/run.sh $(FUZZ_BINS)
 
 test:
 	@tools/need-packages.sh test
