@@ -36,7 +36,8 @@ KASFLAGS := -I. -Iinclude -I$(BUILD)/include -MMD -MP -D__ASSEMBLY__
 # Structure offsets for the assembly, generated from C (see the file).
 ASM_OFFSETS := $(BUILD)/include/generated/asm-offsets.h
 
-.PHONY: all iso run debug test unit-test boot-test coverage bench clean help deps guests
+.PHONY: all iso run debug test unit-test boot-test coverage bench clean help deps guests \
+	fuzz fuzz-build
 
 all: $(BUILD)/hv.elf
 
@@ -54,6 +55,7 @@ Targets
   unit-test      build and run only the host unit tests
   boot-test      build and boot only the cases (test with BOOT_ONLY=1)
   coverage       line coverage of the unit-tested modules, in $(BUILD)/cov
+  fuzz           every libFuzzer harness (tests/fuzz/) for FUZZ_SECONDS each
   bench          boot the benchmark cases in Bochs and print the figures
                  (tests/bench/run.sh; --update-doc writes docs/PERFORMANCE.md)
   deps           install the packages the build needs, if any are missing
@@ -79,6 +81,8 @@ Variables (make VAR=value, or in the environment)
   UNIT_TIMEOUT=120        seconds per unit-test binary
   HV_TEST_BZIMAGE=<file>  test_bzimage also loads this real bzImage
   HV_LOG_ECHO=1           unit tests print the hypervisor log they capture
+ fuzz, test:
+  FUZZ_SECONDS=5          seconds per fuzz harness (make test: 3)
  coverage:
   MIN_COVERAGE=90         fail below this total, in percent
   COVERAGE_TOOL=gcov      use gcov even when gcovr is installed
@@ -152,6 +156,42 @@ $(foreach t,$(UNIT_SRC),$(eval $(call unit_rule,$(t))))
 
 unit-test: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
+
+# ---- fuzzing -------------------------------------------------------------
+# A harness tests/fuzz/fuzz_X.c names what it links like a unit test; a
+# name ending in / stands for every .c file in that folder, so a file
+# added there is linked too.  tests/fuzz/run.sh runs each harness over a
+# copy of its seeds tests/fuzz/corpus/X/ in $(BUILD)/fuzz/corpus-X/.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 5
+FUZZ_JOBS    ?= 2
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-I. -Iinclude -Itests/unit -DHOST_TEST
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+fuzz_units    = $(foreach u,$(call units_of,$(1)),$(if $(filter %/,$(u)),$(sort $(wildcard $(u)*.c)),$(u)))
+# each source is compiled once, however many harnesses link it
+fuzz_objs     = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(1) $(call fuzz_units,$(1)) tests/unit/host_log.c)
+FUZZ_OBJS    := $(sort $(foreach t,$(FUZZ_SRC),$(call fuzz_objs,$(t))))
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+define fuzz_rule
+$(BUILD)/fuzz/$(basename $(notdir $(1))): $(call fuzz_objs,$(1))
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$^
+endef
+$(foreach t,$(FUZZ_SRC),$(eval $(call fuzz_rule,$(t))))
+-include $(FUZZ_OBJS:.o=.d)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz:
+	@tools/need-packages.sh fuzz
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) BUILD=$(BUILD) tests/fuzz/run.sh $(FUZZ_BINS)
 
 test:
 	@tools/need-packages.sh test

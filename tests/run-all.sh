@@ -6,7 +6,8 @@
 #      and the run goes on with whatever did build)
 #   2. check the layering: no include circle between the hypervisor's
 #      modules (tools/include-cycles.py), then run the unit tests
-#      (tests/run-unit.sh)
+#      (tests/run-unit.sh), then every fuzzer for FUZZ_SECONDS each, JOBS
+#      at a time (tests/fuzz/run.sh, "PASS/FAIL fuzz: <name>")
 #   3. boot every tests/boot/cases/*.case (tests/boot/harness.sh), JOBS at a
 #      time (default 2), printing each case's lines together, in name order
 #   4. end with the line "N passed, N failed", counting every PASS/FAIL line
@@ -14,8 +15,10 @@
 # Environment:
 #   TESTS=<glob> [<glob>...]  boot only the cases whose names match
 #   UNIT_ONLY=1               no boot cases
-#   BOOT_ONLY=1               no unit tests
-#   JOBS=N                    boot cases run in parallel (default 2)
+#   BOOT_ONLY=1               no unit tests and no fuzzing
+#   FUZZ_SECONDS=N            seconds per fuzzer (default 3; 0: no fuzzing)
+#   JOBS=N                    boot cases and fuzzers run in parallel
+#                             (default 2)
 # Exit status 1 if anything failed or nothing ran.
 set -uo pipefail
 
@@ -110,6 +113,31 @@ unit_tests() {
 	return 0
 }
 
+# ---- fuzzing ---------------------------------------------------------------
+# Like the unit tests: build what builds, report what does not, run the rest.
+fuzz_tests() {
+	local src bins=() built=() bin
+	for src in tests/fuzz/fuzz_*.c; do
+		[ -e "$src" ] || continue
+		bins+=("$BUILD/fuzz/$(basename "$src" .c)")
+	done
+	[ ${#bins[@]} -gt 0 ] || return 0
+	make -k -j2 "${bins[@]}" >"$logs/build-fuzz.log" 2>&1
+	for bin in "${bins[@]}"; do
+		if make -q "$bin" >/dev/null 2>&1; then
+			built+=("$bin")
+		else
+			echo "FAIL fuzz: $(basename "$bin" | sed 's/^fuzz_//') (build failed)"
+			make "$bin" 2>&1 | grep -E '(error|warning):|undefined reference|\*\*\*' |
+				head -n 8 | sed 's/^/    /'
+		fi
+	done
+	[ ${#built[@]} -gt 0 ] && BUILD=$BUILD FUZZ_SECONDS=$fuzz_seconds \
+		FUZZ_JOBS=${JOBS:-2} tests/fuzz/run.sh "${built[@]}"
+	return 0
+}
+fuzz_seconds=${FUZZ_SECONDS:-3}
+
 # ---- layering ---------------------------------------------------------------
 include_cycles() {
 	local out
@@ -123,6 +151,7 @@ include_cycles() {
 
 [ "${BOOT_ONLY:-0}" = 1 ] || include_cycles | say
 [ "${BOOT_ONLY:-0}" = 1 ] || unit_tests | say
+[ "${BOOT_ONLY:-0}" = 1 ] || [ "$fuzz_seconds" = 0 ] || fuzz_tests | say
 [ $interrupted = 1 ] && finish
 
 # ---- boot cases ------------------------------------------------------------

@@ -5,15 +5,18 @@
 #   tools/need-packages.sh run     build + QEMU (with OVMF) + Bochs
 #   tools/need-packages.sh test    run + cpio (the test suite boots both
 #                                  emulators and builds a Linux initramfs)
+#                                  + the fuzzing tools
+#   tools/need-packages.sh fuzz    clang 14 and its libFuzzer/sanitizer
+#                                  runtimes (make fuzz)
 #
 # Silent when everything is present.  Otherwise it names what is missing and
 # installs the Debian packages that provide it with apt-get (as root, or via
 # sudo when available).
 set -euo pipefail
 
-usage() { echo "usage: $0 build|run|test" >&2; exit 2; }
+usage() { echo "usage: $0 build|run|test|fuzz" >&2; exit 2; }
 [ $# -eq 1 ] || usage
-case "$1" in build|run|test) ;; *) usage ;; esac
+case "$1" in build|run|test|fuzz) ;; *) usage ;; esac
 step=$1
 
 missing_pkgs=()
@@ -69,9 +72,28 @@ check_test_tools() {
 	need_cmd cpio cpio
 }
 
-check_build
-[ "$step" = build ] || check_emulators
-if [ "$step" = test ]; then check_test_tools; fi
+# The harnesses (tests/fuzz/) build with clang-14 -fsanitize=fuzzer,
+# address,undefined; the runtimes for those are in libclang-rt-14-dev,
+# so a trial link is the check.
+check_fuzz_tools() {
+	need_cmd clang-14 clang-14
+	command -v clang-14 >/dev/null 2>&1 || return 0 # reported as missing
+	local dir
+	dir=$(mktemp -d)
+	printf '#include <stdint.h>\n#include <stddef.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { return n && d[0] == 1; }\n' >"$dir/f.c"
+	clang-14 -fsanitize=fuzzer,address,undefined "$dir/f.c" -o "$dir/f" >/dev/null 2>&1 ||
+		need libclang-rt-14-dev "clang-14 -fsanitize=fuzzer,address,undefined"
+	rm -rf "$dir"
+}
+
+check_step() {
+	if [ "$step" = fuzz ]; then check_fuzz_tools; return; fi
+	check_build
+	[ "$step" = build ] || check_emulators
+	if [ "$step" = test ]; then check_test_tools; check_fuzz_tools; fi
+}
+
+check_step
 
 [ ${#missing_pkgs[@]} -eq 0 ] && exit 0
 
@@ -100,9 +122,7 @@ export DEBIAN_FRONTEND=noninteractive
 # Check again: a package that installed but still leaves a gap is an error.
 missing_pkgs=()
 missing_what=()
-check_build
-[ "$step" = build ] || check_emulators
-if [ "$step" = test ]; then check_test_tools; fi
+check_step
 if [ ${#missing_pkgs[@]} -ne 0 ]; then
 	echo "need-packages: still missing after install:" >&2
 	printf '  %s\n' "${missing_what[@]}" >&2
