@@ -36,9 +36,10 @@ struct fake_ram {
 	uint64_t size;
 };
 
-static int ram_write(void *ctx, uint64_t gpa, const void *src, uint64_t len)
+static int ram_write(void *ctx, gpa_t at, const void *src, uint64_t len)
 {
 	struct fake_ram *r = ctx;
+	uint64_t gpa = at.v;
 
 	if (gpa > r->size || len > r->size - gpa)
 		return -1;
@@ -48,9 +49,10 @@ static int ram_write(void *ctx, uint64_t gpa, const void *src, uint64_t len)
 	return 0;
 }
 
-static int ram_zero(void *ctx, uint64_t gpa, uint64_t len)
+static int ram_zero(void *ctx, gpa_t at, uint64_t len)
 {
 	struct fake_ram *r = ctx;
+	uint64_t gpa = at.v;
 
 	if (gpa > r->size || len > r->size - gpa)
 		return -1;
