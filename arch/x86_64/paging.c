@@ -8,15 +8,13 @@
  * direct map and further tables come from the page allocator.
  */
 #include "arch/x86_64/paging.h"
+#include "boot/boot.h"
 #include "arch/x86_64/cpu.h"
 #include "pmm/pmm.h"
 #include "pmm/kpage.h"
 #include "hv/string.h"
 #include "hv/log.h"
 
-extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
-extern char __data_start[], __data_end[], bsp_stack_guard[];
-extern uint32_t boot_has_nx;
 
 static uint64_t *pml4;
 static hpa_t pool_next;
