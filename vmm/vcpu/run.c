@@ -300,7 +300,7 @@ void vcpu_thread(void *arg)
 	p->state = GUEST_RUNNING;
 	this_cpu()->vcpu = &p->vcpu;
 	if (!vmx_on()) {
-		guest_refuse(p, "VMXON failed on its cpu");
+		guest_refuse(p, "VMX cannot be turned on on its cpu (see above)");
 		return;
 	}
 	setup_bitmaps(p);

@@ -40,8 +40,14 @@ bool vmx_on(void)
 	struct percpu *c = this_cpu();
 	bool cf, zf;
 
+	const char *why;
+
 	if (c->vmx_on)
 		return true;
+	if (!vmx_feature_control_ok(&why)) {
+		log_printf("hv: vmx: cpu %d: %s\n", cpu_index(), why);
+		return false;
+	}
 	/* CR0 and CR4 must satisfy the VMX fixed bits (SDM A.7, A.8) */
 	write_cr0((read_cr0() | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1);
 	write_cr4((read_cr4() | vmx_caps.cr4_fixed0 | CR4_VMXE) & vmx_caps.cr4_fixed1);

@@ -9,6 +9,7 @@
 #include "vmm/vmx/vmx_caps.h"
 #include "vmm/vmx/vmcs_fields.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
 #include "hv/log.h"
 #include "hv/string.h"
 #include "lib/fmt.h"
@@ -40,24 +41,32 @@ bool vmx_ctl_adjust(uint64_t msr, uint32_t want, uint32_t *out, uint32_t *missin
 	return *missing == 0;
 }
 
-static bool feature_control_ok(void)
+/* Each CPU has its own IA32_FEATURE_CONTROL, and firmware does not
+ * always set them all alike: every CPU checks (and locks) its own. */
+bool vmx_feature_control_ok(const char **why)
 {
 	uint64_t fc;
 
 	if (!rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &fc)) {
-		vmx_caps.why_not = "IA32_FEATURE_CONTROL cannot be read";
+		*why = "IA32_FEATURE_CONTROL cannot be read";
 		return false;
 	}
 	if (!(fc & FC_LOCK)) {
 		wrmsr(MSR_IA32_FEATURE_CONTROL, fc | FC_LOCK | FC_VMX_OUTSIDE_SMX);
-		log_printf("hv: vmx: IA32_FEATURE_CONTROL was unlocked; VMX enabled and locked\n");
+		log_printf("hv: vmx: cpu %d: IA32_FEATURE_CONTROL was unlocked; VMX enabled and locked\n",
+			   cpu_index());
 		return true;
 	}
 	if (!(fc & FC_VMX_OUTSIDE_SMX)) {
-		vmx_caps.why_not = "VMX is disabled and locked by the firmware; enable VT-x in the firmware setup";
+		*why = "VMX is disabled and locked by the firmware; enable VT-x in the firmware setup";
 		return false;
 	}
 	return true;
+}
+
+static bool feature_control_ok(void)
+{
+	return vmx_feature_control_ok(&vmx_caps.why_not);
 }
 
 static void read_msrs(struct vmx_caps *c)

@@ -22,6 +22,9 @@ extern struct vmx_caps vmx_caps;
 /* Read the capability MSRs, enable and lock VMX in IA32_FEATURE_CONTROL
  * if the firmware left it unlocked, print the "hv: vmx:" line. */
 void vmx_caps_probe(void);
+/* This CPU's IA32_FEATURE_CONTROL allows VMXON (locking it if the
+ * firmware left it open); else false and *why says what to do. */
+bool vmx_feature_control_ok(const char **why);
 /* The allowed-0/allowed-1 settings of a control MSR applied to `want`;
  * false (and *missing set) if a wanted bit is not allowed. */
 bool vmx_ctl_adjust(uint64_t msr_value, uint32_t want, uint32_t *out, uint32_t *missing);
