@@ -83,7 +83,18 @@ static bool setup_controls(struct vcpu *v)
 
 	/* #MC: reported and the guest ended; #AC: reflected (vcpu/exit.c) */
 	vmcs_write32(VMCS_EXCEPTION_BITMAP, (1u << X86_VEC_MC) | (1u << X86_VEC_AC));
+	/* every #PF is the guest's: with mask = match = 0 and #PF clear in
+	 * the bitmap none exits (SDM Vol. 3C 25.6.3) */
+	vmcs_write32(VMCS_PF_ERROR_CODE_MASK, 0);
+	vmcs_write32(VMCS_PF_ERROR_CODE_MATCH, 0);
 	vmcs_write32(VMCS_CR3_TARGET_COUNT, 0);
+	/* no MSR is loaded or stored on exit and entry: EFER and PAT go
+	 * through their own controls; a cleared VMCS is not promised zero */
+	vmcs_write32(VMCS_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write32(VMCS_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
+	if (proc2 & VMX_PROC2_ENABLE_XSAVES & may2)
+		vmcs_write64(VMCS_XSS_EXITING_BITMAP, 0);   /* XSAVES/XRSTORS never exit */
 	vmcs_write64(VMCS_IO_BITMAP_A, p->io_bitmap.v);
 	vmcs_write64(VMCS_IO_BITMAP_B, p->io_bitmap.v + PAGE_SIZE);
 	vmcs_write64(VMCS_MSR_BITMAP, p->msr_bitmap.v);
