@@ -75,9 +75,12 @@ static bool setup_controls(struct vcpu *v)
 		&& set_ctl(VMCS_PROC_BASED_CTLS2, vmx_caps.proc2, proc2, "secondary")
 		&& set_ctl(VMCS_EXIT_CTLS, vmx_caps.exit,
 			   VMX_EXIT_HOST_ADDR_SPACE_SIZE | VMX_EXIT_SAVE_EFER | VMX_EXIT_LOAD_EFER |
-			   VMX_EXIT_SAVE_PAT | VMX_EXIT_LOAD_PAT | VMX_EXIT_ACK_INTR_ON_EXIT, "VM-exit")
+			   VMX_EXIT_SAVE_PAT | VMX_EXIT_LOAD_PAT | VMX_EXIT_ACK_INTR_ON_EXIT |
+			   VMX_EXIT_SAVE_DEBUG_CTLS, "VM-exit")
+		/* DR7 and IA32_DEBUGCTL are saved on exit and loaded on entry (a VM
+		 * exit sets DR7 to 0x400): guest breakpoints survive every exit */
 		&& set_ctl(VMCS_ENTRY_CTLS, vmx_caps.entry,
-			   VMX_ENTRY_LOAD_EFER | VMX_ENTRY_LOAD_PAT, "VM-entry");
+			   VMX_ENTRY_LOAD_EFER | VMX_ENTRY_LOAD_PAT | VMX_ENTRY_LOAD_DEBUG_CTLS, "VM-entry");
 	if (!ok)
 		return false;
 
