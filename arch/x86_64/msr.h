@@ -18,6 +18,8 @@
 #define MSR_IA32_FLUSH_CMD        0x10b  /* CPUID.7.0:EDX[28] L1D_FLUSH; write-only */
 #define MSR_IA32_CORE_CAPABILITIES 0xcf  /* CPUID.7.0:EDX[30] */
 #define MSR_IA32_SYSENTER_CS      0x174
+#define MSR_IA32_MCG_CAP          0x179  /* CPUID.1:EDX.MCA */
+#define MSR_IA32_MCG_STATUS       0x17a
 #define MSR_IA32_SYSENTER_ESP     0x175
 #define MSR_IA32_SYSENTER_EIP     0x176
 #define MSR_IA32_MISC_ENABLE      0x1a0

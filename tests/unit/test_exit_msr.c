@@ -270,6 +270,18 @@ static void test_msr_bitmap(void)
 	free(bm);
 }
 
+/* Machine-check MSRs read as a CPU with no banks: an OS may look at them
+ * even with MCA hidden in CPUID. */
+static void test_machine_check_msrs(void)
+{
+	fx_setup(MIB(2));
+	CHECK_EQ(rd(MSR_IA32_MCG_CAP), 0);
+	CHECK_EQ(rd(MSR_IA32_MCG_STATUS), 0);
+	CHECK(wr(MSR_IA32_MCG_STATUS, 0));
+	CHECK(!wr(MSR_IA32_MCG_STATUS, 1));
+	CHECK(!wr(MSR_IA32_MCG_CAP, 0));                    /* read-only */
+}
+
 /* In real mode (an unrestricted guest, CR0.PE = 0) the #GP has no error
  * code: VM entry would refuse one. */
 static void test_real_mode_gp_has_no_error_code(void)
@@ -287,6 +299,7 @@ int main(void)
 {
 	RUN(test_virtual_values);
 	RUN(test_real_mode_gp_has_no_error_code);
+	RUN(test_machine_check_msrs);
 	RUN(test_vmcs_backed_msrs);
 	RUN(test_refused_values);
 	RUN(test_efer);

@@ -103,6 +103,8 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_IA32_MISC_ENABLE:
 		*val = 1;                          /* fast strings */
 		return true;
+	case MSR_IA32_MCG_CAP:                 /* no machine-check banks */
+	case MSR_IA32_MCG_STATUS:
 	case MSR_IA32_MTRRCAP:
 	case MSR_IA32_MTRR_DEF_TYPE:
 		*val = 0;                          /* no MTRRs: EPT sets memory types */
@@ -163,6 +165,8 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_IA32_BIOS_SIGN_ID:                /* written before CPUID to read the revision */
 	case MSR_IA32_TSC_ADJUST:
 		return true;                       /* accepted, no effect */
+	case MSR_IA32_MCG_STATUS:
+		return val == 0;                   /* nothing to clear: no banks */
 	case MSR_IA32_MTRR_DEF_TYPE:
 		/* type, FE, E; accepted and ignored: EPT sets memory types */
 		return (val & ~0xcffull) == 0;
