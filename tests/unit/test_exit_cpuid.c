@@ -4,8 +4,8 @@
  * through, what is hidden (VMX, SMX, MONITOR, machine checks, SGX,
  * WAITPKG, power and perfmon leaves), what is set (hypervisor bit, the
  * virtual APIC's x2APIC and TSC-deadline), what follows the guest's own
- * CR4 (OSXSAVE, OSPKE), the one-thread topology with APIC id = partition
- * id, and the hypervisor leaves with their signature.
+ * CR4 (OSXSAVE, OSPKE), the one-thread topology with the APIC id of the
+ * vCPU's own local APIC, and the hypervisor leaves with their signature.
  */
 #include "exit_checks.h"
 #include "vmm/vcpu/exit.h"
@@ -60,12 +60,13 @@ static void test_passthrough(void)
 static void test_leaf_1(void)
 {
 	fx_setup(MIB(2));
+	fx_part.platform.lapic.cfg.apic_id = 5;    /* the vCPU's local APIC, not the host's 7 */
 	/* host: APIC id 7, 16 logical CPUs, CLFLUSH 8, brand 0 */
 	fake_cpuid_set(1, FAKE_CPUID_ANY_SUB, 0x906ea, 0x07100800,
 		       ECX_SSE3 | ECX_AES | ECX_HIDDEN | ECX_OSXSAVE, EDX_FPU | EDX_SSE2 | EDX_HIDDEN);
 	struct cpuid_regs r = guest_cpuid(1, 0);
 	CHECK_EQ(r.eax, 0x906ea);
-	CHECK_EQ(r.ebx, (FX_PART_ID << 24) | (1u << 16) | 0x0800);
+	CHECK_EQ(r.ebx, (5u << 24) | (1u << 16) | 0x0800);
 	CHECK_EQ(r.ecx, ECX_SSE3 | ECX_AES | ECX_X2APIC | ECX_TSC_DEADLINE | ECX_HYPERVISOR);
 	CHECK_EQ(r.edx, EDX_FPU | EDX_SSE2 | EDX_APIC);
 
@@ -128,17 +129,18 @@ static void test_leaf_7(void)
 static void test_topology(void)
 {
 	fx_setup(MIB(2));
+	fx_part.platform.lapic.cfg.apic_id = 5;
 	for (uint32_t leaf = 0xb; leaf <= 0x1f; leaf += 0x1f - 0xb) {
 		fake_cpuid_set(leaf, FAKE_CPUID_ANY_SUB, 1, 2, 0x100, 7);
 		struct cpuid_regs r = guest_cpuid(leaf, 0);
 		CHECK_EQ(r.eax, 0);                   /* no bits of the id below this level */
 		CHECK_EQ(r.ebx, 1);                   /* one logical processor */
 		CHECK_EQ(r.ecx, 1u << 8);             /* level 0 is SMT */
-		CHECK_EQ(r.edx, FX_PART_ID);          /* x2APIC id */
+		CHECK_EQ(r.edx, 5);                   /* x2APIC id: the local APIC's */
 		r = guest_cpuid(leaf, 1);
 		CHECK_EQ(r.ebx, 0);
 		CHECK_EQ(r.ecx, 1);                   /* level 1: invalid, ends the list */
-		CHECK_EQ(r.edx, FX_PART_ID);
+		CHECK_EQ(r.edx, 5);
 	}
 }
 

@@ -3,8 +3,8 @@
  * must not see: VMX and SMX (the guest runs without them), features the
  * hypervisor does not virtualise (MONITOR/MWAIT and WAITPKG, thermal and
  * power management, machine checks, performance monitoring, SGX), and
- * the topology that describes the host (here one thread, APIC id =
- * partition id).  The local APIC, x2APIC and TSC-deadline bits are set
+ * the topology that describes the host (here one thread, whose APIC id
+ * is its virtual local APIC's).  The local APIC, x2APIC and TSC-deadline bits are set
  * whatever the host has: the virtual local APIC provides all three.
  * OSXSAVE and OSPKE follow the guest's CR4.  The hypervisor bit is set
  * and leaf 0x40000000 carries our signature.
@@ -46,6 +46,12 @@
 
 #define HV_LEAF_BASE  0x40000000u
 
+/* What the guest's own local APIC says its ID is. */
+static uint32_t apic_id(const struct vcpu *v)
+{
+	return v->part->platform.lapic.cfg.apic_id;
+}
+
 static void leaf_1(struct cpuid_regs *r, const struct vcpu *v)
 {
 	r->ecx &= ~(ECX_MONITOR | ECX_DS_CPL | ECX_VMX | ECX_SMX | ECX_EST | ECX_TM2 | ECX_PDCM);
@@ -58,8 +64,8 @@ static void leaf_1(struct cpuid_regs *r, const struct vcpu *v)
 	/* machine checks belong to the host: the guest sees no MCE/MCA banks */
 	r->edx &= ~(EDX_MCE | EDX_MCA | EDX_ACPI | EDX_TM | EDX_PBE);
 	r->edx |= EDX_APIC;
-	/* one logical processor, APIC id = partition id */
-	r->ebx = (r->ebx & 0x0000ffffu) | (1u << 16) | ((uint32_t)v->part->id << 24);
+	/* one logical processor; its initial APIC id is its local APIC's */
+	r->ebx = (r->ebx & 0x0000ffffu) | (1u << 16) | (apic_id(v) << 24);
 }
 
 static void leaf_hypervisor(uint32_t leaf, struct cpuid_regs *r)
@@ -108,7 +114,7 @@ enum exit_result exit_cpuid(struct vcpu *v, uint64_t qual)
 			r.eax = 0;
 			r.ebx = sub == 0 ? 1 : 0;
 			r.ecx = sub == 0 ? (1u << 8) | sub : sub;
-			r.edx = (uint32_t)v->part->id;
+			r.edx = apic_id(v);             /* the x2APIC id */
 			break;
 		}
 	}
