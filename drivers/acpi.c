@@ -321,8 +321,11 @@ static void acpi_madt(struct acpi_ctx *c, struct acpi_table t)
  * none, bits 5:0 are the length, else bits 3:0 are its low nibble. */
 static bool aml_pkglength(const uint8_t *p, size_t n, uint32_t *len, uint32_t *used)
 {
-	uint32_t extra = p[0] >> 6;
+	uint32_t extra;
 
+	if (n < 1)
+		return false;	/* the PackageOp was the table's last byte */
+	extra = p[0] >> 6;
 	if (n < 1 + extra)
 		return false;
 	*used = 1 + extra;

@@ -760,6 +760,20 @@ static void test_s5_bad_packages(void)
 	CHECK_STR_CONTAINS(log_text(), "_S5_ package length runs past the table");
 }
 
+/*
+ * The PackageOp is the DSDT's last byte: its PkgLength lead byte would be
+ * the first byte past the table, and must not be read (found by
+ * tests/fuzz/fuzz_acpi.c: a one-byte heap overflow under ASan).
+ */
+static void test_s5_package_op_at_table_end(void)
+{
+	setup_std();
+	dsdt_write(A_DSDT, (const uint8_t *)"\x08_S5_\x12", 6);
+	CHECK_EQ(parse(copy, 36), ACPI_OK);
+	CHECK(!ai.has_s5);
+	CHECK_STR_CONTAINS(log_text(), "hv: acpi: DSDT: _S5_ package length runs past the table");
+}
+
 static void test_s5_absent_or_no_port(void)
 {
 	static const uint8_t e[] = { 0x0a, 5, 0x0a, 5 };
@@ -838,6 +852,7 @@ int main(void)
 	RUN(test_s5_two_byte_pkglength);
 	RUN(test_s5_needs_nameop);
 	RUN(test_s5_bad_packages);
+	RUN(test_s5_package_op_at_table_end);
 	RUN(test_s5_absent_or_no_port);
 	RUN(test_pm1_value);
 	RUN(test_random_corruption);
