@@ -12,18 +12,12 @@
 #include "vmm/vcpu/exit.h"
 #include "vmm/vcpu/msr.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/msr.h"
 
-#define MSR_TSC           0x10
-#define MSR_TSC_ADJUST    0x3b
-#define MSR_MTRRCAP       0xfe
-#define MSR_MISC_ENABLE   0x1a0
-#define MSR_TSC_DEADLINE  0x6e0
-#define MSR_X2APIC_ID     0x802
-#define MSR_X2APIC_VERSION 0x803
-#define MSR_X2APIC_TPR    0x808
-#define MSR_XSS           0xda0
-#define MSR_TSC_AUX       0xc0000103
-#define MSR_UNKNOWN       0x1234
+#define MSR_X2APIC_ID      (MSR_IA32_X2APIC_FIRST + 0x02)
+#define MSR_X2APIC_VERSION (MSR_IA32_X2APIC_FIRST + 0x03)
+#define MSR_X2APIC_TPR     (MSR_IA32_X2APIC_FIRST + 0x08)
+#define MSR_UNKNOWN        0x1234       /* no MSR at all */
 
 static uint64_t vmcs(uint32_t f) { return fake_vmcs_get(f); }
 
@@ -61,12 +55,12 @@ static void test_virtual_values(void)
 {
 	fx_setup(MIB(2));
 	fake_tsc = 0x123456789abcull;
-	CHECK_EQ(rd(MSR_TSC), 0x123456789abcull);
+	CHECK_EQ(rd(MSR_IA32_TSC), 0x123456789abcull);
 	CHECK_RETIRED();
 	CHECK_EQ(rd(MSR_IA32_FEATURE_CONTROL), 1);   /* locked, VMX off */
-	CHECK_EQ(rd(MSR_MISC_ENABLE), 1);
-	CHECK_EQ(rd(MSR_MTRRCAP), 0);
-	CHECK_EQ(rd(MSR_TSC_ADJUST), 0);
+	CHECK_EQ(rd(MSR_IA32_MISC_ENABLE), 1);
+	CHECK_EQ(rd(MSR_IA32_MTRRCAP), 0);
+	CHECK_EQ(rd(MSR_IA32_TSC_ADJUST), 0);
 	CHECK_EQ(fake_vmcs_total_writes(), fake_vmcs_writes(VMCS_GUEST_RIP));   /* nothing else */
 }
 
@@ -147,13 +141,13 @@ static void test_ignored_writes(void)
 {
 	fx_setup(MIB(2));
 	fake_vmcs_forget_writes();
-	CHECK(wr(MSR_TSC, 0));
-	CHECK(wr(MSR_TSC_ADJUST, 1000));
-	CHECK(wr(MSR_MISC_ENABLE, 0));
+	CHECK(wr(MSR_IA32_TSC, 0));
+	CHECK(wr(MSR_IA32_TSC_ADJUST, 1000));
+	CHECK(wr(MSR_IA32_MISC_ENABLE, 0));
 	/* only RIP and the test's own resets of the injection field moved */
 	CHECK_EQ(fake_vmcs_total_writes(),
 		 fake_vmcs_writes(VMCS_GUEST_RIP) + fake_vmcs_writes(VMCS_ENTRY_INTR_INFO));
-	CHECK_EQ(rd(MSR_TSC_ADJUST), 0);
+	CHECK_EQ(rd(MSR_IA32_TSC_ADJUST), 0);
 }
 
 static void test_apic_msrs(void)
@@ -175,9 +169,9 @@ static void test_apic_msrs(void)
 	CHECK(!wr(MSR_IA32_APIC_BASE, 0xfee00000ull | VLAPIC_BASE_EN | VLAPIC_BASE_BSP));
 	/* TSC deadline, through the device too (LVT timer at MSR 0x832) */
 	CHECK(wr(0x832, 0x30 | VLAPIC_LVT_TIMER_TSC_DL));
-	CHECK(wr(MSR_TSC_DEADLINE, 0x1000000));
+	CHECK(wr(MSR_IA32_TSC_DEADLINE, 0x1000000));
 	CHECK_EQ(vlapic_timer_deadline(&fx_part.platform.lapic), 0x1000000);
-	CHECK_EQ(rd(MSR_TSC_DEADLINE), 0x1000000);
+	CHECK_EQ(rd(MSR_IA32_TSC_DEADLINE), 0x1000000);
 }
 
 static void test_unknown_msr(void)
@@ -197,7 +191,7 @@ static void test_unknown_msr(void)
 	CHECK(!wr(MSR_UNKNOWN, 1));
 	CHECK(rd(MSR_UNKNOWN) == ~0ull);
 	CHECK_EQ(host_log_text()[0], 0);
-	CHECK(!wr(MSR_XSS, 0));                             /* no XSAVES: not emulated */
+	CHECK(!wr(MSR_IA32_XSS, 0));                             /* no XSAVES: not emulated */
 	CHECK_STR_CONTAINS(host_log_text(), "MSR 0xda0 (wrmsr)");
 	/* a refused value of an emulated MSR is logged the same way */
 	CHECK(!wr(MSR_IA32_PAT, 2));
@@ -220,7 +214,7 @@ static void test_register_halves(void)
 {
 	fx_setup(MIB(2));
 	/* ECX only: the upper half of RCX is ignored */
-	fx_vcpu->regs.rcx = 0xffffffff00000000ull | MSR_MISC_ENABLE;
+	fx_vcpu->regs.rcx = 0xffffffff00000000ull | MSR_IA32_MISC_ENABLE;
 	CHECK_EQ(exit_rdmsr(fx_vcpu, 0), EXIT_HANDLED);
 	CHECK_RETIRED();
 	CHECK_EQ(fx_vcpu->regs.rax, 1);
@@ -253,20 +247,20 @@ static void test_msr_bitmap(void)
 		CHECK(!exits(bm, MSR_IA32_LSTAR, w));
 		CHECK(!exits(bm, MSR_IA32_STAR, w));
 		CHECK(!exits(bm, MSR_IA32_KERNEL_GS_BASE, w));
-		CHECK(!exits(bm, MSR_TSC_AUX, w));
+		CHECK(!exits(bm, MSR_IA32_TSC_AUX, w));
 		CHECK(exits(bm, MSR_IA32_EFER, w));
 		CHECK(exits(bm, MSR_IA32_FS_BASE, w));
 		CHECK(exits(bm, MSR_IA32_APIC_BASE, w));
-		CHECK(exits(bm, MSR_XSS, w));
+		CHECK(exits(bm, MSR_IA32_XSS, w));
 		CHECK(exits(bm, 0x800 + 0x30, w));
 	}
 	/* with XSAVES the supervisor xstate MSR is the guest's */
 	fake_cpuid_set(0, 0, 0xd, 0, 0, 0);
 	fake_cpuid_set(0xd, 1, 1u << 3, 0, 0, 0);
 	msr_bitmap_init(virt_to_phys(bm));
-	CHECK(!exits(bm, MSR_XSS, false));
-	CHECK(!exits(bm, MSR_XSS, true));
-	CHECK(exits(bm, MSR_XSS + 1, false));
+	CHECK(!exits(bm, MSR_IA32_XSS, false));
+	CHECK(!exits(bm, MSR_IA32_XSS, true));
+	CHECK(exits(bm, MSR_IA32_XSS + 1, false));
 	free(bm);
 }
 

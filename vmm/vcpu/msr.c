@@ -55,11 +55,12 @@ uint32_t msr_spec_features(uint32_t host_edx)
  * "not affected" and "mitigated" bits of 0-8 (RDCL_NO ... TAA_NO). */
 #define ARCH_CAP_GUEST_BITS 0x1ffull
 
+/* Called only where CPUID says the MSR exists (msr_spec_features). */
 static uint64_t guest_arch_capabilities(void)
 {
 	uint64_t v = 0;
 
-	if (!(host_cpuid7_edx() & CPUID7_EDX_ARCH_CAP) || !rdmsr_safe(MSR_IA32_ARCH_CAPABILITIES, &v))
+	if (!rdmsr_safe(MSR_IA32_ARCH_CAPABILITIES, &v))
 		return 0;
 	return v & ARCH_CAP_GUEST_BITS;
 }
