@@ -141,7 +141,7 @@ static void report(struct hv_config *cfg, struct guest_cfg *g, int line,
 /* ---- the parser ------------------------------------------------------- */
 
 enum cfg_key {
-	KEY_CPU, KEY_MEMORY, KEY_IMAGE, KEY_FORMAT, KEY_CMDLINE, KEY_MODULES,
+	KEY_CPU, KEY_CPUS, KEY_MEMORY, KEY_IMAGE, KEY_FORMAT, KEY_CMDLINE, KEY_MODULES,
 	KEY_ON_EXIT, KEY_SMALL_PAGES, KEY_COUNT
 };
 
@@ -172,6 +172,66 @@ static void set_cpu(struct parser *p, struct guest_cfg *g, struct span v)
 		return;
 	}
 	g->cpu = (int)cpu;
+	g->cpus[0] = (int)cpu;
+	g->ncpus = 1;
+}
+
+/* One item of a cpus list: "N" or "A-B"; false (reported) if bad. */
+static bool add_cpu_item(struct parser *p, struct guest_cfg *g, struct span item,
+			 int *cpus, int *n)
+{
+	char show[VALUE_SHOW_LEN];
+	size_t dash = span_find(item, '-');
+	uint64_t a, b = 0;
+
+	quote(item, show);
+	if (item.n == 0) {
+		PERR(p, "empty item in the cpus list");
+		return false;
+	}
+	if (!parse_u64(trim((struct span){ item.p, dash }), &a) ||
+	    (dash < item.n && !parse_u64(trim(span_from(item, dash + 1)), &b))) {
+		PERR(p, "bad cpus item '%s' (want N or A-B)", show);
+		return false;
+	}
+	if (dash == item.n)
+		b = a;
+	if (a > b || b >= CONFIG_MAX_CPU) {
+		PERR(p, "bad cpu range '%s'", show);
+		return false;
+	}
+	for (uint64_t c = a; c <= b; c++) {
+		for (int i = 0; i < *n; i++) {
+			if (cpus[i] == (int)c) {
+				PERR(p, "cpu %d is listed twice", (int)c);
+				return false;
+			}
+		}
+		if (*n == CONFIG_MAX_VCPUS) {
+			PERR(p, "too many cpus (max %d per guest)", CONFIG_MAX_VCPUS);
+			return false;
+		}
+		cpus[(*n)++] = (int)c;
+	}
+	return true;
+}
+
+/* "1,2" or "1-3" or "0,2-3": one vCPU on each listed host CPU, in order. */
+static void set_cpus(struct parser *p, struct guest_cfg *g, struct span v)
+{
+	int cpus[CONFIG_MAX_VCPUS], n = 0;
+
+	for (;;) {
+		size_t comma = span_find(v, ',');
+		if (!add_cpu_item(p, g, trim((struct span){ v.p, comma }), cpus, &n))
+			return;
+		if (comma == v.n)
+			break;
+		v = span_from(v, comma + 1);
+	}
+	memcpy(g->cpus, cpus, sizeof(cpus[0]) * (size_t)n);
+	g->ncpus = n;
+	g->cpu = cpus[0];
 }
 
 static void set_memory(struct parser *p, struct guest_cfg *g, struct span v)
@@ -312,7 +372,8 @@ static const struct {
 	bool required, may_be_empty;
 	void (*set)(struct parser *p, struct guest_cfg *g, struct span v);
 } cfg_keys[KEY_COUNT] = {
-	[KEY_CPU]         = { "cpu",         true,  false, set_cpu },
+	[KEY_CPU]         = { "cpu",         false, false, set_cpu },    /* cpu or cpus */
+	[KEY_CPUS]        = { "cpus",        false, false, set_cpus },
 	[KEY_MEMORY]      = { "memory",      true,  false, set_memory },
 	[KEY_IMAGE]       = { "image",       true,  false, set_image },
 	[KEY_FORMAT]      = { "format",      true,  false, set_format },
@@ -376,6 +437,11 @@ static void finish_block(struct parser *p)
 		if (cfg_keys[i].required && !p->key_line[i])
 			report(p->cfg, g, g->line, "guest '%s': missing key '%s'",
 			       g->name, cfg_keys[i].name);
+	if (!p->key_line[KEY_CPU] && !p->key_line[KEY_CPUS])
+		report(p->cfg, g, g->line, "guest '%s': missing key 'cpu' (or 'cpus')", g->name);
+	else if (p->key_line[KEY_CPU] && p->key_line[KEY_CPUS])
+		report(p->cfg, g, p->key_line[KEY_CPUS], "guest '%s': both 'cpu' and 'cpus' are set",
+		       g->name);
 	if (g->small_end && g->memory && g->small_end > g->memory)
 		report(p->cfg, g, p->key_line[KEY_SMALL_PAGES],
 		       "small_pages range ends beyond the guest's %llu MiB",
@@ -554,21 +620,28 @@ static const char *format_noun(enum image_format fmt)
 	return "?";
 }
 
-/* The CPU exists and no earlier accepted guest runs on it. */
-static void check_cpu(struct hv_config *cfg, int i, const struct config_machine *m)
+/* Every CPU of the guest exists and no earlier accepted guest runs on it. */
+static void check_cpus(struct hv_config *cfg, int i, const struct config_machine *m)
 {
 	struct guest_cfg *g = &cfg->guests[i];
 
-	if (g->cpu >= m->ncpus) {
-		report(cfg, g, g->line, "guest '%s': cpu %d does not exist (%d cpus)",
-		       g->name, g->cpu, m->ncpus);
-		return;
-	}
-	for (int j = 0; j < i; j++) {
-		if (cfg->guests[j].ok && cfg->guests[j].cpu == g->cpu) {
-			report(cfg, g, g->line, "guest '%s': cpu %d is already used "
-			       "by guest '%s'", g->name, g->cpu, cfg->guests[j].name);
+	for (int k = 0; k < g->ncpus; k++) {
+		int cpu = g->cpus[k];
+
+		if (cpu >= m->ncpus) {
+			report(cfg, g, g->line, "guest '%s': cpu %d does not exist (%d cpus)",
+			       g->name, cpu, m->ncpus);
 			return;
+		}
+		for (int j = 0; j < i; j++) {
+			const struct guest_cfg *o = &cfg->guests[j];
+			for (int l = 0; o->ok && l < o->ncpus; l++) {
+				if (o->cpus[l] == cpu) {
+					report(cfg, g, g->line, "guest '%s': cpu %d is already used "
+					       "by guest '%s'", g->name, cpu, o->name);
+					return;
+				}
+			}
 		}
 	}
 }
@@ -608,7 +681,7 @@ void config_validate(struct hv_config *cfg, const struct config_machine *m)
 
 		if (!g->ok)
 			continue;
-		check_cpu(cfg, i, m);
+		check_cpus(cfg, i, m);
 		check_image(cfg, g, m);
 		check_modules(cfg, g, m);
 		if (!g->ok)

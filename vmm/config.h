@@ -9,6 +9,9 @@
  *   [guest hello]          # one block per guest; name: 1-15 chars of
  *                          # A-Z a-z 0-9 _ -, unique
  *   cpu      = 1           # host CPU index (0 = boot CPU); one guest per CPU
+ *   cpus     = 1,2         # or: several host CPUs ("1,2", "1-3", "0,2-3"),
+ *                          # one vCPU on each, the first is the boot vCPU;
+ *                          # at most 8; give cpu or cpus, not both
  *   memory   = 64M         # bytes, or with a K, M or G suffix; at least
  *                          # 2M and a multiple of 2M
  *   image    = hello.elf   # the boot module whose name (first word of its
@@ -25,7 +28,7 @@
  *                          # the EPT maps with 4 KiB leaves (benchmarks);
  *                          # 2 MiB aligned, inside the guest's memory
  *
- * Numbers are decimal or 0x hex.  cpu, memory, image and format are
+ * Numbers are decimal or 0x hex.  cpu (or cpus), memory, image and format are
  * required.  Any value may be written in "double quotes".
  *
  * Every problem prints one line, "hv: config: line <n>: <problem>", and
@@ -40,6 +43,7 @@
 
 #define CONFIG_MAX_GUESTS   16
 #define CONFIG_MAX_MODULES  8
+#define CONFIG_MAX_VCPUS    8	/* host CPUs one guest may have */
 #define CONFIG_NAME_LEN     16	/* with the NUL */
 #define CONFIG_IMAGE_LEN    64
 #define CONFIG_CMDLINE_LEN  256
@@ -48,7 +52,9 @@ enum on_exit { ON_EXIT_IDLE, ON_EXIT_RESTART, ON_EXIT_POWEROFF };
 
 struct guest_cfg {
 	char name[CONFIG_NAME_LEN];
-	int cpu;
+	int cpu;				/* the boot vCPU's host CPU: cpus[0] */
+	int cpus[CONFIG_MAX_VCPUS];		/* vCPU n runs on host CPU cpus[n] */
+	int ncpus;
 	uint64_t memory;			/* bytes */
 	char image[CONFIG_IMAGE_LEN];
 	enum image_format format;
@@ -85,7 +91,8 @@ struct config_machine {
 
 /*
  * Check the parsed guests against the machine, in file order: the CPU
- * exists and no earlier accepted guest has it, the image module exists
+ * exists and no earlier accepted guest has it (each CPU of a cpus list),
+ * the image module exists
  * and is of the stated format, the extra modules exist, and the memory
  * fits in what earlier accepted guests left.  Failures print one line
  * each and set ok = false.

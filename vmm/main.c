@@ -22,6 +22,7 @@
 #include "vmm/partition.h"
 #include "vmm/focus.h"
 #include "vmm/vcpu/run.h"
+#include "vmm/vcpu/smp.h"
 #include "hv/log.h"
 #include "hv/string.h"
 
@@ -155,19 +156,35 @@ static bool all_power_off(const struct partition *parts, int n)
 static void run_partitions(void)
 {
 	struct partition *parts, *on_bsp = NULL;
+	struct vcpu *ap_on_bsp = NULL;   /* a vCPU other than a boot vCPU on this CPU */
 	int n = partitions_create(&mb2, &opts, &parts);
 
 	if (!n)
 		return;
 	focus_init(parts, n);
 	for (int i = 0; i < n; i++) {
-		if (parts[i].cpu == 0)
-			on_bsp = &parts[i];
-		else if (!smp_run_on(parts[i].cpu, vcpu_thread, &parts[i]))
-			guest_refuse(&parts[i], "cpu is not available");
+		struct partition *p = &parts[i];
+
+		if (p->cpu == 0)
+			on_bsp = p;
+		else if (!smp_run_on(p->cpu, vcpu_thread, p)) {
+			guest_refuse(p, "cpu is not available");
+			continue;
+		}
+		/* the other vCPUs wait on their CPUs for the guest to start them */
+		for (int k = 1; k < p->nvcpus; k++)
+			if (p->vcpus[k].cpu == 0)
+				ap_on_bsp = &p->vcpus[k];
+			else if (!smp_run_on(p->vcpus[k].cpu, vcpu_ap_thread, &p->vcpus[k])) {
+				log_printf("hv: guest %s: vcpu %d: cpu %u is not available\n",
+					   p->name, k, p->vcpus[k].cpu);
+				p->vcpus[k].mode = VCPU_DEAD;
+			}
 	}
 	if (on_bsp)
 		vcpu_thread(on_bsp);
+	else if (ap_on_bsp)
+		vcpu_ap_thread(ap_on_bsp);
 	wait_for_guests(parts, n);
 	if (!all_power_off(parts, n)) {
 		log_printf("hv: every guest has ended; idle (on_exit = idle)\n");

@@ -13,7 +13,7 @@
 #include "arch/x86_64/cpu.h"
 #include "hv/log.h"
 #include "pmm/kpage.h"
-#include "hv/log.h"
+#include "lib/fmt.h"
 #include "hv/string.h"
 
 #define CONFIG_MODULE "hv.cfg"
@@ -133,11 +133,23 @@ static bool partition_create(struct partition *p, const struct guest_cfg *g, int
 	p->nmods = g->nmodules;
 	pool_setup(&p->pool, HPA(p->base.v + p->ram_size), (uint32_t)npool);
 	ept_setup(p, g);
-	p->vcpu.part = p;
-	p->vcpu.vmcs = INVALID_HPA;
-	p->vcpu.vpid = (uint16_t)(id + 1);
-	log_printf("hv: guest %s: cpu %u, memory 0x%llx-0x%llx (%llu MiB), %s image %s\n",
-		   p->name, p->cpu, (unsigned long long)p->base.v,
+	p->nvcpus = g->ncpus;
+	for (int i = 0; i < p->nvcpus; i++) {
+		struct vcpu *v = &p->vcpus[i];
+		v->part = p;
+		v->id = i;
+		v->cpu = (unsigned)g->cpus[i];
+		v->vmcs = INVALID_HPA;
+		v->vpid = (uint16_t)(id * CONFIG_MAX_VCPUS + i + 1);
+		v->mode = i ? VCPU_WAIT_SIPI : VCPU_RUN;
+	}
+	char cpus[64];
+	size_t n = 0;
+	for (int i = 0; i < p->nvcpus; i++)
+		fmt_append(cpus, sizeof(cpus), &n, "%s%d", i ? "," : "", g->cpus[i]);
+	cpus[n] = 0;
+	log_printf("hv: guest %s: cpu%s %s, memory 0x%llx-0x%llx (%llu MiB), %s image %s\n",
+		   p->name, p->nvcpus > 1 ? "s" : "", cpus, (unsigned long long)p->base.v,
 		   (unsigned long long)(p->base.v + p->total_size - 1),
 		   (unsigned long long)(p->ram_size >> 20), loader_format_name(g->format), g->image);
 	return true;

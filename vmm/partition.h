@@ -9,7 +9,15 @@
  * partition's own memory: one guest can never exhaust another's.
  *
  * Partitions are made once, at boot, from the config module; each then
- * runs on its own CPU (vmm/vcpu/run.h) until it ends.
+ * runs on its own CPUs (vmm/vcpu/run.h) until it ends, one vCPU on each.
+ *
+ * Shared between the CPUs of one partition, and what protects it:
+ *   the devices (platform) and console_in's consumer side   dev_lock
+ *   the EPT (populating it on a fault)                      ept_lock
+ *   each vCPU's mailbox                                     atomics
+ *   stop (a request that every vCPU leaves the guest)       atomics
+ * Everything else of a vCPU (its VMCS, registers, local APIC) is touched
+ * only by the host CPU it runs on.
  */
 #ifndef VMM_PARTITION_H
 #define VMM_PARTITION_H
@@ -23,6 +31,7 @@
 #include "vmm/vcpu/vcpu.h"
 #include "lib/log_once.h"
 #include "lib/ring.h"
+#include "arch/x86_64/spinlock.h"
 
 /* How many unemulated ports and refused MSRs a guest gets logged. */
 #define PARTITION_PORTS_LOGGED 8
@@ -38,13 +47,18 @@ struct partition {
 	const struct guest_cfg *cfg;
 	const struct hv_options *opts;   /* the hypervisor's command line */
 	const char *name;
-	unsigned cpu;
+	unsigned cpu;                    /* the boot vCPU's host CPU */
+	int nvcpus;
+	struct vcpu vcpus[CONFIG_MAX_VCPUS];
+	spinlock_t dev_lock, ept_lock;   /* see the top of this file */
+	volatile bool stop;              /* every vCPU leaves the guest: it ended */
+	unsigned epoch;                  /* boots so far: the APs reset for each */
+	unsigned ept_gen;                /* EPT invalidations every vCPU must do */
 	hpa_t base;                      /* guest RAM: gpa 0 -> base */
 	uint64_t ram_size;
 	uint64_t total_size;             /* RAM plus the EPT frame pool */
 	struct frame_pool pool;
 	struct ept ept;
-	struct vcpu vcpu;
 	struct platform platform;
 	struct byte_ring console_in;     /* COM1 input, from whichever CPU read it */
 	const void *image;
@@ -54,6 +68,7 @@ struct partition {
 	hpa_t io_bitmap, msr_bitmap;     /* 2 pages, 1 page */
 	volatile enum guest_state state;
 	char end_reason[160];
+	bool ended;                      /* end_reason is given (several vCPUs may try) */
 	bool killed;                     /* the guest_end() kind was "killed" */
 	unsigned shutdown_progress;      /* bytes of "Shutdown" seen on port 0x8900 */
 	struct log_once logged_ports;    /* unemulated ports already logged (io.c) */
@@ -61,6 +76,19 @@ struct partition {
 	unsigned restarts;
 	unsigned quick_deaths;           /* killed soon after its start, in a row */
 };
+
+/* The devices are shared only when the partition has several vCPUs. */
+static inline void partition_dev_lock(struct partition *p)
+{
+	if (p->nvcpus > 1)
+		spin_lock(&p->dev_lock);
+}
+
+static inline void partition_dev_unlock(struct partition *p)
+{
+	if (p->nvcpus > 1)
+		spin_unlock(&p->dev_lock);
+}
 
 /* Read and validate the config module (hv.cfg), then give every valid
  * guest its memory and EPT.  Returns the partitions made (*parts points

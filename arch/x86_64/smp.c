@@ -116,6 +116,12 @@ bool smp_run_on(unsigned cpu, void (*fn)(void *), void *arg)
 	return true;
 }
 
+void cpu_kick(unsigned cpu)
+{
+	if (cpu < cpus_online && (int)cpu != cpu_index())
+		lapic_send_ipi(percpu_area[cpu].apic_id, VEC_IPI_WAKE);
+}
+
 void smp_park(void)
 {
 	struct percpu *c = this_cpu();

@@ -12,6 +12,9 @@ unsigned smp_start(const uint32_t *apic_ids, unsigned n, unsigned max);
 bool smp_run_on(unsigned cpu, void (*fn)(void *), void *arg);
 /* Parked loop: wait for work handed over by smp_run_on(). */
 void smp_park(void) __attribute__((noreturn));
+/* Wake host CPU `cpu` (an index) with VEC_IPI_WAKE: it leaves a guest or
+ * a halt and looks at its work.  Nothing if it is this CPU. */
+void cpu_kick(unsigned cpu);
 void bsp_percpu_init(uint64_t stack_top);
 void cpu_setup_stacks(unsigned index, uint32_t apic_id, uint64_t stack_top);
 

@@ -8,6 +8,7 @@
 #include "drivers/rtc.h"
 #include "vmm/focus.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/smp.h"
 
 #define MAX_LEAVES 32
 #define MAX_MSRS   32
@@ -48,6 +49,8 @@ void fake_cpu_reset(void)
 	fake_xsetbv_xcr = 0;
 	fake_xsetbv_val = 0;
 	fake_nmi_handler_calls = fake_lapic_eois = fake_sleeps = fake_focus_polls = 0;
+	fake_kicks = 0;
+	fake_kicked = 0;
 	fake_last_sleep_until = 0;
 	fake_focus_hook = NULL;
 }
@@ -162,6 +165,15 @@ void trap_host_nmi(void)
 void lapic_eoi(void)
 {
 	fake_lapic_eois++;
+}
+
+unsigned fake_kicks;
+uint32_t fake_kicked;
+
+void cpu_kick(unsigned cpu)
+{
+	fake_kicks++;
+	fake_kicked |= 1u << (cpu & 31);
 }
 
 void lapic_sleep_until(uint64_t tsc)

@@ -238,7 +238,7 @@ static void test_missing_keys(void)
 	CHECK_EQ(parse("[guest a]\ncpu=0\nmemory=2M\nimage=a\nformat=elf64\n"
 		       "[guest b]\n# empty\n[guest c]\ncpu=3\nimage=x\n"), 6);
 	CHECK_EQ(log_lines(), 6);
-	CHECK_STR_CONTAINS(host_log_text(), "line 6: guest 'b': missing key 'cpu'\n");
+	CHECK_STR_CONTAINS(host_log_text(), "line 6: guest 'b': missing key 'cpu' (or 'cpus')\n");
 	CHECK_STR_CONTAINS(host_log_text(), "line 6: guest 'b': missing key 'memory'\n");
 	CHECK_STR_CONTAINS(host_log_text(), "line 6: guest 'b': missing key 'image'\n");
 	CHECK_STR_CONTAINS(host_log_text(), "line 6: guest 'b': missing key 'format'\n");
@@ -250,6 +250,54 @@ static void test_missing_keys(void)
 	/* a key with a bad value is not "missing" as well */
 	CHECK_ONE_ERROR("[guest a]\ncpu=x\nmemory=2M\nimage=a\nformat=elf64\n",
 			"line 2: bad cpu index 'x'");
+}
+
+#define BODY "memory=2M\nimage=a\nformat=elf64\n"
+
+static void test_cpus_lists(void)
+{
+	const struct guest_cfg *g = &cfg.guests[0];
+
+	CHECK_EQ(parse("[guest a]\ncpus = 1,2\n" BODY), 0);
+	CHECK_EQ(g->ncpus, 2);
+	CHECK_EQ(g->cpus[0], 1);
+	CHECK_EQ(g->cpus[1], 2);
+	CHECK_EQ(g->cpu, 1);
+	CHECK_EQ(parse("[guest a]\ncpus = 3 - 5\n" BODY), 0);
+	CHECK_EQ(g->ncpus, 3);
+	CHECK_EQ(g->cpus[0], 3);
+	CHECK_EQ(g->cpus[2], 5);
+	CHECK_EQ(parse("[guest a]\ncpus = 4, 0-1,2\n" BODY), 0);
+	CHECK_EQ(g->ncpus, 4);
+	CHECK_EQ(g->cpu, 4);           /* the first listed is the boot vCPU's */
+	CHECK_EQ(g->cpus[1], 0);
+	CHECK_EQ(g->cpus[3], 2);
+	CHECK_EQ(parse("[guest a]\ncpus = 7\n" BODY), 0);
+	CHECK_EQ(g->ncpus, 1);
+	CHECK_EQ(parse("[guest a]\ncpu = 6\n" BODY), 0);
+	CHECK_EQ(g->ncpus, 1);
+	CHECK_EQ(g->cpus[0], 6);
+	CHECK_EQ(parse("[guest a]\ncpus = 0-7\n" BODY), 0);
+	CHECK_EQ(g->ncpus, 8);
+}
+
+static void test_cpus_errors(void)
+{
+	CHECK_ONE_ERROR("[guest a]\ncpus = 1,,2\n" BODY, "line 2: empty item in the cpus list");
+	CHECK_ONE_ERROR("[guest a]\ncpus = 1,\n" BODY, "line 2: empty item in the cpus list");
+	CHECK_ONE_ERROR("[guest a]\ncpus = 1,x\n" BODY, "line 2: bad cpus item 'x' (want N or A-B)");
+	CHECK_ONE_ERROR("[guest a]\ncpus = 1-\n" BODY, "line 2: bad cpus item '1-' (want N or A-B)");
+	CHECK_ONE_ERROR("[guest a]\ncpus = 3-1\n" BODY, "line 2: bad cpu range '3-1'");
+	CHECK_ONE_ERROR("[guest a]\ncpus = 1-5000\n" BODY, "line 2: bad cpu range '1-5000'");
+	CHECK_ONE_ERROR("[guest a]\ncpus = 1,2,1\n" BODY, "line 2: cpu 1 is listed twice");
+	CHECK_ONE_ERROR("[guest a]\ncpus = 0-2,1\n" BODY, "line 2: cpu 1 is listed twice");
+	CHECK_ONE_ERROR("[guest a]\ncpus = 0-8\n" BODY, "line 2: too many cpus (max 8 per guest)");
+	CHECK_ONE_ERROR("[guest a]\ncpu = 1\ncpus = 2,3\n" BODY,
+			"line 3: guest 'a': both 'cpu' and 'cpus' are set");
+	CHECK_ONE_ERROR("[guest a]\n" BODY, "line 1: guest 'a': missing key 'cpu' (or 'cpus')");
+	/* a bad list is not "missing" as well */
+	CHECK_ONE_ERROR("[guest a]\ncpus = \"\"\n" BODY, "line 2: missing value for 'cpus'");
+	CHECK(!cfg.guests[0].ok);
 }
 
 static void test_too_many_guests(void)
@@ -354,6 +402,24 @@ static void test_validate_cpus(void)
 	CHECK(cfg.guests[3].ok);
 }
 
+static void test_validate_cpu_lists(void)
+{
+	validate("[guest a]\ncpus=1-2\nmemory=2M\nimage=mb.elf\nformat=multiboot\n"
+		 "[guest b]\ncpus=0,2\nmemory=2M\nimage=mb.elf\nformat=multiboot\n"
+		 "[guest c]\ncpus=3,4\nmemory=2M\nimage=mb.elf\nformat=multiboot\n"
+		 "[guest d]\ncpus=0,3\nmemory=2M\nimage=mb.elf\nformat=multiboot\n",
+		 machine(4, GIB(1)));
+	CHECK_EQ(log_lines(), 2);
+	CHECK_STR_CONTAINS(host_log_text(),
+			   "hv: config: line 6: guest 'b': cpu 2 is already used by guest 'a'\n");
+	CHECK_STR_CONTAINS(host_log_text(),
+			   "hv: config: line 11: guest 'c': cpu 4 does not exist (4 cpus)\n");
+	CHECK(cfg.guests[0].ok);
+	CHECK(!cfg.guests[1].ok);
+	CHECK(!cfg.guests[2].ok);
+	CHECK(cfg.guests[3].ok);       /* b and c were refused: 0 and 3 are free */
+}
+
 static void test_validate_memory(void)
 {
 	validate("[guest a]\ncpu=0\nmemory=64M\nimage=mb.elf\nformat=multiboot\n"
@@ -424,10 +490,13 @@ int main(void)
 	RUN(test_small_pages_errors);
 	RUN(test_header_errors);
 	RUN(test_missing_keys);
+	RUN(test_cpus_lists);
+	RUN(test_cpus_errors);
 	RUN(test_too_many_guests);
 	RUN(test_skipped_block_is_quiet);
 	RUN(test_validate_ok);
 	RUN(test_validate_cpus);
+	RUN(test_validate_cpu_lists);
 	RUN(test_validate_memory);
 	RUN(test_validate_images);
 	RUN(test_validate_refused_guests_free_resources);

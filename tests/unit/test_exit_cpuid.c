@@ -1,4 +1,4 @@
-/* units: vmm/vcpu/cpuid.c vmm/vcpu/msr.c vmm/vcpu/helpers.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
+/* units: vmm/vcpu/cpuid.c vmm/vcpu/msr.c vmm/vcpu/helpers.c vmm/vcpu/smp.c vmm/dev/ipi_route.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
 /*
  * CPUID exits (vmm/vcpu/cpuid.c) against a fake host CPUID: what passes
  * through, what is hidden (VMX, SMX, MONITOR, machine checks, SGX,
@@ -60,7 +60,7 @@ static void test_passthrough(void)
 static void test_leaf_1(void)
 {
 	fx_setup(MIB(2));
-	fx_part.platform.lapic.cfg.apic_id = 5;    /* the vCPU's local APIC, not the host's 7 */
+	fx_part.vcpus[0].lapic.cfg.apic_id = 5;    /* the vCPU's local APIC, not the host's 7 */
 	/* host: APIC id 7, 16 logical CPUs, CLFLUSH 8, brand 0 */
 	fake_cpuid_set(1, FAKE_CPUID_ANY_SUB, 0x906ea, 0x07100800,
 		       ECX_SSE3 | ECX_AES | ECX_HIDDEN | ECX_OSXSAVE, EDX_FPU | EDX_SSE2 | EDX_HIDDEN);
@@ -129,7 +129,7 @@ static void test_leaf_7(void)
 static void test_topology(void)
 {
 	fx_setup(MIB(2));
-	fx_part.platform.lapic.cfg.apic_id = 5;
+	fx_part.vcpus[0].lapic.cfg.apic_id = 5;
 	for (uint32_t leaf = 0xb; leaf <= 0x1f; leaf += 0x1f - 0xb) {
 		fake_cpuid_set(leaf, FAKE_CPUID_ANY_SUB, 1, 2, 0x100, 7);
 		struct cpuid_regs r = guest_cpuid(leaf, 0);

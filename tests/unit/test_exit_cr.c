@@ -1,4 +1,4 @@
-/* units: vmm/vcpu/cr.c vmm/vcpu/helpers.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
+/* units: vmm/vcpu/cr.c vmm/vcpu/helpers.c vmm/vcpu/smp.c vmm/dev/ipi_route.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
 /*
  * Control-register exits (vmm/vcpu/cr.c) against the fake VMCS: MOV to
  * CR0/CR4 with host-owned bits (the guest's value in the read shadow,
@@ -263,7 +263,7 @@ static void test_cr8(void)
 	fx_vcpu->regs.rbx = 9;
 	CHECK_EQ(exit_cr_access(fx_vcpu, qual(8, MOV_TO, REG_RBX)), EXIT_HANDLED);
 	CHECK_RETIRED();
-	CHECK_EQ(vlapic_mmio_read(&fx_part.platform.lapic, VLAPIC_REG_TPR), 0x90);
+	CHECK_EQ(vlapic_mmio_read(&fx_part.vcpus[0].lapic, VLAPIC_REG_TPR), 0x90);
 	fake_vmcs_set(VMCS_GUEST_RIP, FX_RIP);
 	CHECK_EQ(exit_cr_access(fx_vcpu, qual(8, MOV_FROM, REG_RAX)), EXIT_HANDLED);
 	CHECK_EQ(fx_vcpu->regs.rax, 9);
@@ -272,7 +272,7 @@ static void test_cr8(void)
 	fx_vcpu->regs.rbx = 0x10;
 	CHECK_EQ(exit_cr_access(fx_vcpu, qual(8, MOV_TO, REG_RBX)), EXIT_HANDLED);
 	CHECK_FAULT(X86_VEC_GP, 0);
-	CHECK_EQ(vlapic_mmio_read(&fx_part.platform.lapic, VLAPIC_REG_TPR), 0);
+	CHECK_EQ(vlapic_mmio_read(&fx_part.vcpus[0].lapic, VLAPIC_REG_TPR), 0);
 }
 
 /* Other CRs never exit with this VMCS: the caller stops the guest. */

@@ -1,4 +1,4 @@
-/* units: vmm/vcpu/exit.c vmm/vcpu/cr.c vmm/vcpu/msr.c vmm/vcpu/io.c vmm/vcpu/cpuid.c vmm/vcpu/hypercall.c vmm/vcpu/ept_exit.c vmm/vcpu/mmio.c vmm/vcpu/inject.c vmm/emul/decode.c vmm/emul/gwalk.c vmm/vmx/exit_reason.c vmm/vcpu/helpers.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c vmm/emul/xcr0.c */
+/* units: vmm/vcpu/exit.c vmm/vcpu/cr.c vmm/vcpu/msr.c vmm/vcpu/io.c vmm/vcpu/cpuid.c vmm/vcpu/hypercall.c vmm/vcpu/ept_exit.c vmm/vcpu/mmio.c vmm/vcpu/inject.c vmm/emul/decode.c vmm/emul/gwalk.c vmm/vmx/exit_reason.c vmm/vcpu/helpers.c vmm/vcpu/smp.c vmm/dev/ipi_route.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c vmm/emul/xcr0.c */
 /*
  * Exit dispatch (vmm/vcpu/exit.c): the table routes each basic reason to
  * its handler with the VMCS exit qualification, counts exits, and owns
@@ -129,7 +129,7 @@ static void test_hlt(void)
 	/* something to wake it: resumed past the HLT, STI blocking over */
 	fx_setup(MIB(2));
 	fake_vmcs_set(VMCS_GUEST_INTERRUPTIBILITY, VMX_INTERRUPTIBILITY_STI);
-	vlapic_accept_irq(&fx_part.platform.lapic, 0x40, false);
+	vlapic_accept_irq(&fx_part.vcpus[0].lapic, 0x40, false);
 	CHECK(dispatch(EXIT_REASON_HLT, 0));
 	CHECK_RETIRED();
 	CHECK_EQ(fake_vmcs_get(VMCS_GUEST_INTERRUPTIBILITY), 0);

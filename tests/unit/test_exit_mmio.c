@@ -1,4 +1,4 @@
-/* units: vmm/vcpu/mmio.c vmm/emul/decode.c vmm/emul/gwalk.c vmm/vcpu/helpers.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
+/* units: vmm/vcpu/mmio.c vmm/emul/decode.c vmm/emul/gwalk.c vmm/vcpu/helpers.c vmm/vcpu/smp.c vmm/dev/ipi_route.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
 /*
  * MMIO emulation (vmm/vcpu/mmio.c) of the xAPIC page: the instruction is
  * fetched from the fixture's guest RAM (paging off, or through 4-level
@@ -20,7 +20,7 @@
 #define RFLAGS_CF (1ull << 0)
 
 static uint64_t rip(void) { return fake_vmcs_get(VMCS_GUEST_RIP); }
-static struct vlapic *lapic(void) { return &fx_part.platform.lapic; }
+static struct vlapic *lapic(void) { return &fx_part.vcpus[0].lapic; }
 
 /* The guest's instruction at FX_RIP. */
 static void code(const uint8_t *bytes, size_t n)

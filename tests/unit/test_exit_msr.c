@@ -1,4 +1,4 @@
-/* units: vmm/vcpu/msr.c vmm/vcpu/helpers.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
+/* units: vmm/vcpu/msr.c vmm/vcpu/helpers.c vmm/vcpu/smp.c vmm/dev/ipi_route.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
 /*
  * RDMSR/WRMSR exits (vmm/vcpu/msr.c): the virtual values, the MSRs kept
  * in the VMCS, the local APIC's MSRs (IA32_APIC_BASE, x2APIC range,
@@ -164,13 +164,13 @@ static void test_apic_msrs(void)
 	CHECK_EQ(rd(MSR_X2APIC_VERSION), VLAPIC_VERSION);
 	CHECK_EQ(rd(MSR_X2APIC_ID), 0);
 	CHECK(wr(MSR_X2APIC_TPR, 0x20));
-	CHECK_EQ(fx_part.platform.lapic.tpr, 0x20);
+	CHECK_EQ(fx_part.vcpus[0].lapic.tpr, 0x20);
 	/* a refused transition (x2APIC straight back to xAPIC) is #GP */
 	CHECK(!wr(MSR_IA32_APIC_BASE, 0xfee00000ull | VLAPIC_BASE_EN | VLAPIC_BASE_BSP));
 	/* TSC deadline, through the device too (LVT timer at MSR 0x832) */
 	CHECK(wr(0x832, 0x30 | VLAPIC_LVT_TIMER_TSC_DL));
 	CHECK(wr(MSR_IA32_TSC_DEADLINE, 0x1000000));
-	CHECK_EQ(vlapic_timer_deadline(&fx_part.platform.lapic), 0x1000000);
+	CHECK_EQ(vlapic_timer_deadline(&fx_part.vcpus[0].lapic), 0x1000000);
 	CHECK_EQ(rd(MSR_IA32_TSC_DEADLINE), 0x1000000);
 }
 

@@ -1,4 +1,4 @@
-/* units: vmm/vcpu/inject.c vmm/vcpu/helpers.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
+/* units: vmm/vcpu/inject.c vmm/vcpu/helpers.c vmm/vcpu/smp.c vmm/dev/ipi_route.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
 /*
  * Event injection (vmm/vcpu/inject.c) with the real platform devices and
  * the fake VMCS: a pending vector is injected when the guest can take it
@@ -35,12 +35,12 @@ static void test_nothing_pending(void)
 static void test_fast_path_touches_nothing(void)
 {
 	fx_setup(MIB(2));
-	vlapic_accept_irq(&pf()->lapic, VEC, false);
+	vlapic_accept_irq(&fx_vcpu->lapic, VEC, false);
 	pf()->dirty = false;
 	pf()->next_event = 1000;
 	vcpu_inject_interrupts(fx_vcpu, 999);
 	CHECK_EQ(fake_vmcs_total_writes(), 0);
-	CHECK_EQ(vlapic_pending_vector(&pf()->lapic), VEC);
+	CHECK_EQ(vlapic_pending_vector(&fx_vcpu->lapic), VEC);
 	/* once the next event is due, the vector goes in */
 	vcpu_inject_interrupts(fx_vcpu, 1000);
 	CHECK_EQ(fx_injected_vector(NULL), VEC);
@@ -49,13 +49,13 @@ static void test_fast_path_touches_nothing(void)
 static void test_inject_when_open(void)
 {
 	fx_setup(MIB(2));
-	vlapic_accept_irq(&pf()->lapic, VEC, false);
+	vlapic_accept_irq(&fx_vcpu->lapic, VEC, false);
 	vcpu_inject_interrupts(fx_vcpu, 0);
 	CHECK_EQ(vmcs(VMCS_ENTRY_INTR_INFO), VEC | VMX_INTR_INFO_VALID |
 		 (VMX_INTR_TYPE_EXT_INTR << VMX_INTR_INFO_TYPE_SHIFT));
 	CHECK(!window_exiting());
-	CHECK_EQ(vlapic_pending_vector(&pf()->lapic), -1);   /* IRR -> ISR */
-	CHECK(pf()->lapic.isr[VEC / 32] & (1u << (VEC % 32)));
+	CHECK_EQ(vlapic_pending_vector(&fx_vcpu->lapic), -1);   /* IRR -> ISR */
+	CHECK(fx_vcpu->lapic.isr[VEC / 32] & (1u << (VEC % 32)));
 	CHECK_EQ(pf()->injected_apic, 1);
 	CHECK(pf()->dirty);                                  /* look again next entry */
 }
@@ -64,7 +64,7 @@ static void check_window_requested(void)
 {
 	CHECK_EQ(fake_vmcs_writes(VMCS_ENTRY_INTR_INFO), 0);
 	CHECK(window_exiting());
-	CHECK_EQ(vlapic_pending_vector(&pf()->lapic), VEC);  /* still pending, not acked */
+	CHECK_EQ(vlapic_pending_vector(&fx_vcpu->lapic), VEC);  /* still pending, not acked */
 	CHECK_EQ(pf()->injected_apic, 0);
 	CHECK(pf()->dirty);
 }
@@ -73,7 +73,7 @@ static void test_window_when_if_clear(void)
 {
 	fx_setup(MIB(2));
 	fake_vmcs_set(VMCS_GUEST_RFLAGS, 0x2);
-	vlapic_accept_irq(&pf()->lapic, VEC, false);
+	vlapic_accept_irq(&fx_vcpu->lapic, VEC, false);
 	vcpu_inject_interrupts(fx_vcpu, 0);
 	check_window_requested();
 	/* the window opens: the next entry injects and stops asking */
@@ -90,7 +90,7 @@ static void test_window_when_blocked(void)
 	for (unsigned i = 0; i < 2; i++) {
 		fx_setup(MIB(2));
 		fake_vmcs_set(VMCS_GUEST_INTERRUPTIBILITY, blocking[i]);
-		vlapic_accept_irq(&pf()->lapic, VEC, false);
+		vlapic_accept_irq(&fx_vcpu->lapic, VEC, false);
 		vcpu_inject_interrupts(fx_vcpu, 0);
 		check_window_requested();
 	}
@@ -103,7 +103,7 @@ static void test_window_when_event_queued(void)
 
 	fx_setup(MIB(2));
 	fake_vmcs_set(VMCS_ENTRY_INTR_INFO, pf_info);
-	vlapic_accept_irq(&pf()->lapic, VEC, false);
+	vlapic_accept_irq(&fx_vcpu->lapic, VEC, false);
 	vcpu_inject_interrupts(fx_vcpu, 0);
 	check_window_requested();
 	CHECK_EQ(vmcs(VMCS_ENTRY_INTR_INFO), pf_info);
@@ -184,7 +184,7 @@ static void test_hlt_wait_without_timer(void)
 
 static void test_hlt_wait_for_timer(void)
 {
-	struct vlapic *l = &pf()->lapic;
+	struct vlapic *l = &fx_vcpu->lapic;
 
 	fx_setup(MIB(2));
 	fake_tsc = 5000;
@@ -203,7 +203,7 @@ static void test_hlt_wait_for_timer(void)
 /* A far timer: the sleep is cut into 1 ms pieces to look for console input. */
 static void test_hlt_wait_wakes_every_millisecond(void)
 {
-	struct vlapic *l = &pf()->lapic;
+	struct vlapic *l = &fx_vcpu->lapic;
 
 	fx_setup(MIB(2));
 	vlapic_mmio_write(l, VLAPIC_REG_TIMER_DCR, 0xb);
@@ -221,7 +221,7 @@ static void console_input(uint64_t now)
 
 static void test_hlt_wait_for_console(void)
 {
-	struct vlapic *l = &pf()->lapic;
+	struct vlapic *l = &fx_vcpu->lapic;
 
 	fx_setup(MIB(2));
 	vlapic_mmio_write(l, VLAPIC_REG_LVT_TIMER, 0x30);

@@ -107,7 +107,8 @@ struct vcpu *fx_setup_caps(uint64_t ram_size, struct ept_caps caps)
 	p->base = virt_to_phys(mem);
 	p->ram_size = ram_size;
 	p->total_size = total;
-	p->vcpu.part = p;
+	p->nvcpus = 1;
+	p->vcpus[0].part = p;
 	p->logged_ports.max = PARTITION_PORTS_LOGGED;     /* as partition_create() sets them */
 	p->logged_msrs.max = PARTITION_MSRS_LOGGED;
 	frame_pool_init(&p->pool, HPA(p->base.v + ram_size), (uint32_t)npool, pool_index,
@@ -120,9 +121,11 @@ struct vcpu *fx_setup_caps(uint64_t ram_size, struct ept_caps caps)
 		fprintf(stderr, "vcpu_fixture: ept_init failed\n");
 		abort();
 	}
-	platform_reset(&p->platform, &(struct platform_config){ ram_size, console_line, p });
+	platform_reset(&p->platform, &(struct platform_config){
+		.ram_size = ram_size, .ncpus = 1, .console_line = console_line, .console_ctx = p });
+	platform_lapic_reset(&p->vcpus[0].lapic, 0, NULL, NULL);
 	default_vmcs();
-	fx_vcpu = &p->vcpu;
+	fx_vcpu = &p->vcpus[0];
 	return fx_vcpu;
 }
 

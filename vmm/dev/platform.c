@@ -1,8 +1,9 @@
 /*
  * The guest platform (see platform.h): device set-up for each boot, and
- * the interrupt wiring.  Device lines are sampled into the PIC and the
- * local APIC, which decide the vector the vCPU takes next: the local
- * APIC's first, then the PIC's through LINT0 in virtual-wire mode.
+ * the interrupt wiring.  Device lines are sampled into the PIC; a vCPU's
+ * local APIC and (on the boot vCPU) the PIC decide the vector it takes
+ * next: the local APIC's first, then the PIC's through LINT0 in
+ * virtual-wire mode.
  */
 #include "vmm/dev/platform.h"
 #include "vmm/dev/acpi_guest.h"
@@ -38,11 +39,6 @@ static uint64_t clock_tsc(void *ctx)
 	return rdtsc();
 }
 
-/* INIT and SIPI to other vCPUs: a partition has one vCPU, so they go nowhere. */
-static void lapic_ipi(void *ctx, uint32_t dest, uint32_t icr_low)
-{
-}
-
 static void lapic_level_eoi(void *ctx, uint8_t vector)
 {
 }
@@ -63,21 +59,27 @@ void platform_reset(struct platform *pf, const struct platform_config *cfg)
 		.ram_above_4g = cfg->ram_size > GIB(3) ? cfg->ram_size - GIB(3) : 0,
 	};
 	vrtc_init(&pf->rtc, &rc);
-	fwcfg_init(&pf->fwcfg, cfg->ram_size, 1);
-	struct vlapic_config lc = {
-		.apic_id = 0, .bsp = true, .x2apic = true, .tsc_deadline = true,
-		.tsc_hz = tsc_hz(), .bus_hz = lapic_bus_hz(),
-		.now_tsc = clock_tsc, .ipi = lapic_ipi, .eoi = lapic_level_eoi, .ctx = pf,
-	};
-	vlapic_init(&pf->lapic, &lc);
+	fwcfg_init(&pf->fwcfg, cfg->ram_size, cfg->ncpus ? cfg->ncpus : 1);
 	vpm_init(&pf->pm, clock_ns, pf);
-	vlapic_setup_virtual_wire(&pf->lapic);
 	pf->dirty = true;
+}
+
+void platform_lapic_reset(struct vlapic *l, unsigned id,
+			  void (*ipi)(void *ctx, uint32_t dest, uint32_t icr_low), void *ctx)
+{
+	struct vlapic_config lc = {
+		.apic_id = id, .bsp = id == 0, .x2apic = true, .tsc_deadline = true,
+		.tsc_hz = tsc_hz(), .bus_hz = lapic_bus_hz(),
+		.now_tsc = clock_tsc, .ipi = ipi, .eoi = lapic_level_eoi, .ctx = ctx,
+	};
+
+	vlapic_init(l, &lc);
+	if (id == 0)
+		vlapic_setup_virtual_wire(l);
 }
 
 void platform_update(struct platform *pf, uint64_t now)
 {
-	vlapic_tick(&pf->lapic, now);
 	if (vpit_irq_due(&pf->pit, tsc_to_ns(now)))
 		vpic_pulse_irq(&pf->pic, VPIT_IRQ);
 	vpic_set_irq(&pf->pic, VUART_COM1_IRQ, vuart_irq_line(&pf->uart));
@@ -85,32 +87,36 @@ void platform_update(struct platform *pf, uint64_t now)
 	vpic_set_irq(&pf->pic, ACPI_GUEST_SCI_IRQ, vpm_sci_pending(&pf->pm));
 }
 
-int platform_next_vector(struct platform *pf, bool *from_pic)
+int platform_next_vector(struct platform *pf, struct vlapic *l, bool *from_pic)
 {
-	int vec = vlapic_pending_vector(&pf->lapic);
+	int vec = vlapic_pending_vector(l);
 
 	*from_pic = false;
-	if (vec < 0 && vlapic_accepts_pic(&pf->lapic)) {
+	if (vec < 0 && pf && vlapic_accepts_pic(l)) {
 		vec = vpic_pending_vector(&pf->pic);
 		*from_pic = vec >= 0;
 	}
 	return vec;
 }
 
-void platform_ack(struct platform *pf, int vec, bool from_pic)
+void platform_ack(struct platform *pf, struct vlapic *l, int vec, bool from_pic)
 {
 	if (from_pic) {
 		vpic_ack(&pf->pic, vec);
 		pf->injected_pic++;
 	} else {
-		vlapic_ack(&pf->lapic, vec);
-		pf->injected_apic++;
+		vlapic_ack(l, vec);
+		if (pf)
+			pf->injected_apic++;
 	}
 }
 
-uint64_t platform_next_deadline(struct platform *pf)
+uint64_t platform_next_deadline(struct platform *pf, const struct vlapic *l)
 {
-	uint64_t d = vlapic_timer_deadline(&pf->lapic);
+	uint64_t d = vlapic_timer_deadline(l);
+
+	if (!pf)
+		return d;
 	uint64_t pit = vpit_next_irq_ns(&pf->pit), rtc = vrtc_next_irq_ns(&pf->rtc);
 
 	if (pit != VPIT_NO_IRQ)
@@ -120,11 +126,15 @@ uint64_t platform_next_deadline(struct platform *pf)
 	return d;
 }
 
-size_t platform_firmware_tables(uint8_t *buf, size_t cap)
+size_t platform_firmware_tables(uint8_t *buf, size_t cap, unsigned ncpus)
 {
-	/* no MADT: there is no I/O APIC, and the 8259 must stay behind LINT0 */
-	struct acpi_guest_config cfg = { .ncpus = 1, .pm_base = PLATFORM_PM_BASE, .sci_irq = ACPI_GUEST_SCI_IRQ,
-					 .no_madt = true };
+	/*
+	 * One vCPU: no MADT, since there is no I/O APIC and the 8259 must
+	 * stay behind LINT0.  Several: an OS finds its other CPUs only in
+	 * the MADT, so it is there.
+	 */
+	struct acpi_guest_config cfg = { .ncpus = ncpus, .pm_base = PLATFORM_PM_BASE,
+					 .sci_irq = ACPI_GUEST_SCI_IRQ, .no_madt = ncpus <= 1 };
 	gpa_t rsdp;
 
 	return acpi_guest_build(buf, cap, GPA(PLATFORM_ACPI_GPA), &cfg, &rsdp);

@@ -1,6 +1,9 @@
 /*
  * The PC platform each guest sees: the devices an unmodified OS expects,
- * one set per partition, wired together.  Plain C over the device models:
+ * one set per partition, wired together.  The local APICs are the
+ * vCPUs' own (struct vcpu); the 8259's output reaches the boot vCPU's
+ * LINT0 only, as on a PC where the BIOS leaves only the BSP in
+ * virtual-wire mode.  Plain C over the device models:
  * no VMCS here.  How a pending vector reaches the vCPU is
  * vmm/vcpu/inject.c; which exits reach which device is vmm/vcpu/io.c,
  * msr.c and mmio.c.
@@ -30,7 +33,6 @@ struct platform {
 	struct vpit pit;
 	struct vrtc rtc;
 	struct fwcfg fwcfg;
-	struct vlapic lapic;
 	struct vpm pm;
 	uint32_t pci_addr;           /* last value written to 0xcf8 */
 	/*
@@ -47,30 +49,39 @@ struct platform {
 /* What a platform needs to know of its partition. */
 struct platform_config {
 	uint64_t ram_size;
+	unsigned ncpus;              /* vCPUs, for fw_cfg (0 counts as 1) */
 	vuart_line_fn console_line;  /* a line the guest printed on its UART */
 	void *console_ctx;
 };
 
 /* Every device back to its power-on state, for a (re)boot of the guest. */
 void platform_reset(struct platform *pf, const struct platform_config *cfg);
+/* The local APIC of vCPU `id` (APIC ID id, the BSP if 0) at power-on; on
+ * the BSP as a PC BIOS leaves it.  ipi(ctx, ...) gets the IPIs it sends
+ * to others (see vlapic.h); NULL drops them. */
+void platform_lapic_reset(struct vlapic *l, unsigned id,
+			  void (*ipi)(void *ctx, uint32_t dest, uint32_t icr_low), void *ctx);
 /* A device's interrupt or timer state may have changed. */
 static inline void platform_touch(struct platform *pf) { pf->dirty = true; }
-/* Advance the timers to TSC `now` and sample every device's interrupt
- * line into the PIC and the local APIC. */
+/* Advance the shared devices' timers to TSC `now` and sample every
+ * device's interrupt line into the PIC. */
 void platform_update(struct platform *pf, uint64_t now);
-/* The vector the vCPU would take next: the local APIC's, else the PIC's
- * through LINT0 (*from_pic says which); -1 if none. */
-int platform_next_vector(struct platform *pf, bool *from_pic);
+/* The vector the vCPU whose local APIC is l would take next: the local
+ * APIC's, else the PIC's through LINT0 if pf is given (the boot vCPU);
+ * *from_pic says which; -1 if none. */
+int platform_next_vector(struct platform *pf, struct vlapic *l, bool *from_pic);
 /* The vCPU takes `vec` now: move it from pending to in service. */
-void platform_ack(struct platform *pf, int vec, bool from_pic);
-/* TSC of the next timer interrupt any device will raise; UINT64_MAX if none. */
-uint64_t platform_next_deadline(struct platform *pf);
+void platform_ack(struct platform *pf, struct vlapic *l, int vec, bool from_pic);
+/* TSC of the next timer interrupt l or (if given) a shared device will
+ * raise; UINT64_MAX if none. */
+uint64_t platform_next_deadline(struct platform *pf, const struct vlapic *l);
 
 #define PLATFORM_PM_BASE  0x600
 #define PLATFORM_ACPI_GPA 0xe0000    /* where the guest's ACPI tables go */
 
-/* Lay out the guest's ACPI tables (see vmm/dev/acpi_guest.h) in buf, for
- * copying to PLATFORM_ACPI_GPA.  Returns their size, 0 if cap is short. */
-size_t platform_firmware_tables(uint8_t *buf, size_t cap);
+/* Lay out the guest's ACPI tables (see vmm/dev/acpi_guest.h) for ncpus
+ * vCPUs in buf, for copying to PLATFORM_ACPI_GPA.  Returns their size, 0
+ * if cap is short. */
+size_t platform_firmware_tables(uint8_t *buf, size_t cap, unsigned ncpus);
 
 #endif

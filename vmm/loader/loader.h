@@ -44,8 +44,11 @@ struct guest_mem {
  * own __BOOT_CS 0x10 and __BOOT_DS 0x18; 0 means the defaults).
  *   BOOT_PROT32: CR0.PE=1, PG=0; cr3 unused (0).
  *   BOOT_LONG64: CR0.PE|PG, CR4.PAE, EFER.LME|LMA; cr3 = PML4 gpa.
+ *   BOOT_REAL16: not a loader's: a vCPU started by a STARTUP IPI, in real
+ *   mode at cs_sel:rip with CS.base = cs_sel * 16 (SDM Vol. 3A 9.1.1,
+ *   8.4.4); no GDT.
  */
-enum boot_mode { BOOT_PROT32, BOOT_LONG64 };
+enum boot_mode { BOOT_PROT32, BOOT_LONG64, BOOT_REAL16 };
 
 struct boot_state {
 	enum boot_mode mode;

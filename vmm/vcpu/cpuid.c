@@ -3,8 +3,9 @@
  * must not see: VMX and SMX (the guest runs without them), features the
  * hypervisor does not virtualise (MONITOR/MWAIT and WAITPKG, thermal and
  * power management, machine checks, performance monitoring, SGX), and
- * the topology that describes the host (here one thread, whose APIC id
- * is its virtual local APIC's).  The local APIC, x2APIC and TSC-deadline bits are set
+ * the topology that describes the host (here the partition's vCPUs as
+ * cores of one package, one thread each, APIC ids 0..N-1: each vCPU's
+ * initial APIC id is its virtual local APIC's).  The local APIC, x2APIC and TSC-deadline bits are set
  * whatever the host has: the virtual local APIC provides all three.
  * OSXSAVE and OSPKE follow the guest's CR4.  The hypervisor bit is set
  * and leaf 0x40000000 carries our signature.
@@ -35,6 +36,7 @@
 #define EDX_APIC      (1u << 9)
 #define EDX_MCA       (1u << 14)
 #define EDX_ACPI      (1u << 22)
+#define EDX_HTT       (1u << 28)
 #define EDX_TM        (1u << 29)
 #define EDX_PBE       (1u << 31)
 /* CPUID.7.0:EBX / ECX */
@@ -49,7 +51,7 @@
 /* What the guest's own local APIC says its ID is. */
 static uint32_t apic_id(const struct vcpu *v)
 {
-	return v->part->platform.lapic.cfg.apic_id;
+	return v->lapic.cfg.apic_id;
 }
 
 static void leaf_1(struct cpuid_regs *r, const struct vcpu *v)
@@ -64,8 +66,41 @@ static void leaf_1(struct cpuid_regs *r, const struct vcpu *v)
 	/* machine checks belong to the host: the guest sees no MCE/MCA banks */
 	r->edx &= ~(EDX_MCE | EDX_MCA | EDX_ACPI | EDX_TM | EDX_PBE);
 	r->edx |= EDX_APIC;
-	/* one logical processor; its initial APIC id is its local APIC's */
-	r->ebx = (r->ebx & 0x0000ffffu) | (1u << 16) | (apic_id(v) << 24);
+	/* N logical processors in the package (HTT says the field is valid);
+	 * its initial APIC id is its local APIC's */
+	unsigned n = (unsigned)v->part->nvcpus;
+	r->edx = n > 1 ? r->edx | EDX_HTT : r->edx & ~EDX_HTT;
+	r->ebx = (r->ebx & 0x0000ffffu) | (MAX(n, 1u) << 16) | (apic_id(v) << 24);
+}
+
+/* Bits of the APIC id that number n cores: ceil(log2(n)). */
+static uint32_t core_bits(unsigned n)
+{
+	uint32_t b = 0;
+
+	while ((1u << b) < n)
+		b++;
+	return b;
+}
+
+/* Leaves 0xB and 0x1F: an SMT level of one thread, then (with several
+ * vCPUs) a core level of N; then the invalid level. */
+static void leaf_topology(struct cpuid_regs *r, const struct vcpu *v, uint32_t sub)
+{
+	unsigned n = (unsigned)v->part->nvcpus;
+
+	memset(r, 0, sizeof(*r));
+	if (sub == 0) {
+		r->ebx = 1;
+		r->ecx = (1u << 8) | sub;            /* level type 1: SMT */
+	} else if (sub == 1 && n > 1) {
+		r->eax = core_bits(n);
+		r->ebx = n;
+		r->ecx = (2u << 8) | sub;            /* level type 2: core */
+	} else {
+		r->ecx = sub;                        /* type 0: invalid */
+	}
+	r->edx = apic_id(v);                         /* the x2APIC id */
 }
 
 static void leaf_hypervisor(uint32_t leaf, struct cpuid_regs *r)
@@ -92,8 +127,8 @@ enum exit_result exit_cpuid(struct vcpu *v, uint64_t qual)
 		case 1:
 			leaf_1(&r, v);
 			break;
-		case 4:
-			r.eax &= 0x3ff;            /* one core, one thread per cache */
+		case 4:                            /* N cores, each cache for one thread */
+			r.eax = (r.eax & 0x3ff) | ((uint32_t)(v->part->nvcpus - 1) << 26);
 			break;
 		case 5:
 		case 6:
@@ -110,11 +145,8 @@ enum exit_result exit_cpuid(struct vcpu *v, uint64_t qual)
 			}
 			break;
 		case 0xb:
-		case 0x1f:                         /* topology: one thread */
-			r.eax = 0;
-			r.ebx = sub == 0 ? 1 : 0;
-			r.ecx = sub == 0 ? (1u << 8) | sub : sub;
-			r.edx = apic_id(v);             /* the x2APIC id */
+		case 0x1f:
+			leaf_topology(&r, v, sub);
 			break;
 		}
 	}

@@ -105,7 +105,7 @@ static bool guest_set_cr8(struct vcpu *v, uint64_t val)
 {
 	if (val & ~0xfull)
 		return false;                  /* reserved bits: #GP */
-	vlapic_set_cr8(&v->part->platform.lapic, val);
+	vlapic_set_cr8(&v->lapic, val);
 	platform_touch(&v->part->platform);   /* a lower priority may let an interrupt in */
 	return true;
 }
@@ -133,7 +133,7 @@ enum exit_result exit_cr_access(struct vcpu *v, uint64_t qual)
 		if (cr == 3)
 			vcpu_gpr_write(v, reg, vmcs_readl(VMCS_GUEST_CR3));
 		else if (cr == 8)
-			vcpu_gpr_write(v, reg, vlapic_get_cr8(&v->part->platform.lapic));
+			vcpu_gpr_write(v, reg, vlapic_get_cr8(&v->lapic));
 		else
 			return EXIT_UNHANDLED;
 		break;

@@ -8,6 +8,7 @@
 #include "vmm/vcpu/exit.h"
 #include "vmm/vcpu/helpers.h"
 #include "vmm/vcpu/mmio.h"
+#include "vmm/vcpu/smp.h"
 #include "vmm/partition.h"
 #include "vmm/vmx/vmx.h"
 
@@ -22,11 +23,17 @@ enum exit_result exit_ept_violation(struct vcpu *v, uint64_t qual)
 	gpa_t gpa = GPA(vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS));
 	unsigned access = qual & EPT_ACC_MASK;
 	bool flush = false;
+
+	spin_lock(&p->ept_lock);        /* the partition's vCPUs share its EPT */
 	enum ept_result r = ept_fault(&p->ept, gpa, access, &flush);
+	spin_unlock(&p->ept_lock);
 
 	if (r == EPT_MAPPED || r == EPT_SPURIOUS) {
-		if (flush)
+		if (flush) {
 			invept_single(ept_eptp(&p->ept));
+			if (p->nvcpus > 1)
+				vcpu_flush_ept_everywhere(v);
+		}
 		return EXIT_HANDLED;
 	}
 	if (r == EPT_OUTSIDE) {

@@ -29,6 +29,12 @@ static enum exit_result exit_triple_fault(struct vcpu *v, uint64_t qual)
 static enum exit_result exit_hlt(struct vcpu *v, uint64_t qual)
 {
 	if (!(vmcs_readl(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
+		if (v->id != 0) {
+			/* an application processor parks (an OS offlining a CPU
+			 * does this): INIT and a SIPI bring it back (smp.h) */
+			v->mode = VCPU_PARKED;
+			return EXIT_GUEST_ENDED;
+		}
 		guest_end(v, "stopped", "halted with interrupts disabled");
 		return EXIT_GUEST_ENDED;
 	}

@@ -1,6 +1,7 @@
 /* The vCPU helpers every exit handler uses (see helpers.h). */
 #include "vmm/vcpu/helpers.h"
 #include "vmm/partition.h"
+#include "vmm/vcpu/smp.h"
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmcs.h"
 #include "lib/regdump.h"
@@ -15,7 +16,9 @@ static void *guest_page(struct partition *p, gpa_t gpa, uint64_t len)
 {
 	if (gpa.v >= p->ram_size || len > p->ram_size - gpa.v)
 		return NULL;
+	spin_lock(&p->ept_lock);
 	enum ept_result r = ept_populate(&p->ept, gpa);
+	spin_unlock(&p->ept_lock);
 	if (r != EPT_MAPPED && r != EPT_SPURIOUS)
 		return NULL;
 	return phys_to_virt(HPA(p->base.v + gpa.v));
@@ -143,6 +146,9 @@ void guest_end(struct vcpu *v, const char *kind, const char *fmt, ...)
 	va_list ap;
 	size_t n = 0;
 
+	/* the first vCPU to end the partition gives the reason */
+	if (p->nvcpus > 1 && __atomic_exchange_n(&p->ended, true, __ATOMIC_ACQ_REL))
+		return;
 	p->killed = strcmp(kind, "killed") == 0;
 	fmt_append(p->end_reason, sizeof(p->end_reason), &n, "%s: ", kind);
 	va_start(ap, fmt);
@@ -151,4 +157,6 @@ void guest_end(struct vcpu *v, const char *kind, const char *fmt, ...)
 	if (p->platform.uart.line_len)
 		vuart_flush(&p->platform.uart);
 	log_printf("hv: guest %s: %s\n", p->name, p->end_reason);
+	if (p->nvcpus > 1)
+		vcpu_stop_partition(v);
 }

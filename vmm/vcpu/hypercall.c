@@ -21,8 +21,10 @@ static int64_t hc_console_write(struct vcpu *v, gpa_t gpa, uint64_t len)
 		uint64_t n = MIN(len - done, sizeof(buf));
 		if (!guest_read(v->part, GPA(gpa.v + done), buf, n))
 			return HC_EFAULT;
+		partition_dev_lock(v->part);
 		for (uint64_t i = 0; i < n; i++)
 			vuart_write(&v->part->platform.uart, 0, (uint8_t)buf[i]);
+		partition_dev_unlock(v->part);
 		done += n;
 	}
 	return (int64_t)len;

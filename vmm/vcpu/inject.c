@@ -4,6 +4,9 @@
  * (platform.dirty) or its next timer is due (platform.next_event).
  */
 #include "vmm/vcpu/inject.h"
+#include "vmm/vcpu/smp.h"
+#include "vmm/vcpu/mailbox.h"
+#include "arch/x86_64/vectors.h"
 #include "vmm/partition.h"
 #include "vmm/focus.h"
 #include "vmm/vmx/vmx.h"
@@ -20,33 +23,63 @@ static void set_window_exiting(bool on)
 		vmcs_write32(VMCS_PROC_BASED_CTLS, want);
 }
 
+/* Give the guest an NMI the mailbox brought, unless NMIs are blocked. */
+static bool inject_nmi(struct vcpu *v)
+{
+	if (vmcs_read32(VMCS_ENTRY_INTR_INFO) & VMX_INTR_INFO_VALID)
+		return false;
+	if (vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY) & VMX_INTERRUPTIBILITY_NMI)
+		return false;   /* blocked until the guest's IRET; looked at again on later exits */
+	v->nmi_pending = false;
+	vmcs_write32(VMCS_ENTRY_INTR_INFO, X86_VEC_NMI | VMX_INTR_INFO_VALID |
+		     (VMX_INTR_TYPE_NMI << VMX_INTR_INFO_TYPE_SHIFT));
+	return true;
+}
+
+/*
+ * The boot vCPU looks at the shared devices (and the 8259 behind its
+ * LINT0) under the partition's device lock; every vCPU looks at its own
+ * local APIC.  Application processors skip the fast path: their only
+ * sources are their local APIC and their mailbox.
+ */
 void vcpu_inject_interrupts(struct vcpu *v, uint64_t now)
 {
-	struct platform *pf = &v->part->platform;
+	struct partition *p = v->part;
+	struct platform *pf = v->id == 0 ? &p->platform : NULL;
 	bool from_pic;
 
-	if (!pf->dirty && now < pf->next_event)
+	if (v->nmi_pending && inject_nmi(v))
 		return;
-	pf->dirty = false;
-	platform_update(pf, now);
-	pf->next_event = platform_next_deadline(pf);
-	int vec = platform_next_vector(pf, &from_pic);
+	if (pf && !pf->dirty && now < pf->next_event)
+		return;
+	vlapic_tick(&v->lapic, now);
+	if (pf) {
+		partition_dev_lock(p);
+		pf->dirty = false;
+		platform_update(pf, now);
+		pf->next_event = platform_next_deadline(pf, &v->lapic);
+	}
+	int vec = platform_next_vector(pf, &v->lapic, &from_pic);
 	if (vec < 0) {
 		set_window_exiting(false);
-		return;
+		goto out;
 	}
-	pf->dirty = true;   /* something is pending: look again on the next entry */
+	if (pf)
+		pf->dirty = true;   /* something is pending: look again on the next entry */
 	bool busy = vmcs_read32(VMCS_ENTRY_INTR_INFO) & VMX_INTR_INFO_VALID;
 	bool open = (vmcs_readl(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
 		    !(vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY) & 3);
 	if (busy || !open) {
 		set_window_exiting(true);
-		return;
+		goto out;
 	}
-	platform_ack(pf, vec, from_pic);
+	platform_ack(pf, &v->lapic, vec, from_pic);
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, (uint32_t)vec | VMX_INTR_INFO_VALID |
 		     (VMX_INTR_TYPE_EXT_INTR << VMX_INTR_INFO_TYPE_SHIFT));
 	set_window_exiting(false);
+out:
+	if (pf)
+		partition_dev_unlock(p);
 }
 
 bool vcpu_take_console_input(struct partition *p)
@@ -54,30 +87,56 @@ bool vcpu_take_console_input(struct partition *p)
 	int c;
 	bool any = false;
 
+	partition_dev_lock(p);
 	while ((c = ring_get(&p->console_in)) >= 0) {
 		vuart_rx_push(&p->platform.uart, (uint8_t)c);
 		any = true;
 	}
 	if (any)
 		platform_touch(&p->platform);
+	partition_dev_unlock(p);
+	return any;
+}
+
+/* Is there something the halted vCPU v would take now? */
+static bool wake_pending(struct vcpu *v, struct platform *pf, uint64_t now)
+{
+	bool from_pic;
+
+	if (mbox_has_mail(&v->mbox))
+		vcpu_take_mail(v);
+	if (v->nmi_pending || v->init_pending || v->part->stop)
+		return true;
+	vlapic_tick(&v->lapic, now);
+	if (pf) {
+		partition_dev_lock(v->part);
+		platform_update(pf, now);
+		platform_touch(pf);
+	}
+	bool any = platform_next_vector(pf, &v->lapic, &from_pic) >= 0;
+	if (pf)
+		partition_dev_unlock(v->part);
 	return any;
 }
 
 void vcpu_wait_for_interrupt(struct vcpu *v)
 {
 	struct partition *p = v->part;
-	bool from_pic;
+	struct platform *pf = v->id == 0 ? &p->platform : NULL;
 
 	for (;;) {
-		platform_update(&p->platform, rdtsc());
-		platform_touch(&p->platform);
-		if (platform_next_vector(&p->platform, &from_pic) >= 0)
+		if (wake_pending(v, pf, rdtsc()))
 			return;
-		focus_poll(rdtsc());
-		if (vcpu_take_console_input(p))
-			return;
-		uint64_t deadline = platform_next_deadline(&p->platform);
-		/* wake at least every millisecond to look for console input */
+		if (pf) {
+			focus_poll(rdtsc());
+			if (vcpu_take_console_input(p))
+				return;
+		}
+		partition_dev_lock(p);
+		uint64_t deadline = platform_next_deadline(pf, &v->lapic);
+		partition_dev_unlock(p);
+		/* wake at least every millisecond to look for console input;
+		 * a kick from another CPU (smp.h) wakes it at once */
 		lapic_sleep_until(MIN(deadline, rdtsc() + tsc_hz() / 1000));
 	}
 }

@@ -7,6 +7,7 @@
 #include "vmm/vcpu/exit.h"
 #include "vmm/vcpu/helpers.h"
 #include "vmm/partition.h"
+#include "vmm/vcpu/smp.h"
 #include "lib/log_once.h"
 #include "vmm/dev/ioport.h"
 #include "vmm/vmx/vmx.h"
@@ -326,6 +327,7 @@ enum exit_result exit_io(struct vcpu *v, uint64_t qual)
 	v->io_port = port;
 	if (!r)
 		log_unemulated(v, port, QUAL_IN(qual));
+	partition_dev_lock(v->part);      /* the devices are the partition's, not the vCPU's */
 	if (QUAL_IN(qual)) {
 		uint32_t val = r ? r->read(v, port - r->base, size) : all_ones(v, 0, size);
 		uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
@@ -335,6 +337,10 @@ enum exit_result exit_io(struct vcpu *v, uint64_t qual)
 		uint32_t val = (uint32_t)v->regs.rax & (size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1);
 		res = r->write(v, port - r->base, size, val);
 	}
+	bool tell_bsp = v->id != 0 && v->part->platform.dirty;
+	partition_dev_unlock(v->part);
+	if (tell_bsp)                     /* a device interrupt may now be due on the boot vCPU */
+		vcpu_kick(&v->part->vcpus[0]);
 	if (res == EXIT_HANDLED)
 		vcpu_skip_instruction(v);
 	return res;

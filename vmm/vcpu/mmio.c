@@ -88,18 +88,18 @@ enum exit_result mmio_emulate(struct vcpu *v, gpa_t gpa, const struct mmio_devic
 
 static uint64_t lapic_mmio_read(struct vcpu *v, uint64_t off, unsigned size)
 {
-	return vlapic_mmio_read(&v->part->platform.lapic, (uint32_t)off);
+	return vlapic_mmio_read(&v->lapic, (uint32_t)off);
 }
 
 static void lapic_mmio_write(struct vcpu *v, uint64_t off, unsigned size, uint64_t val)
 {
-	vlapic_mmio_write(&v->part->platform.lapic, (uint32_t)off, (uint32_t)val);
+	vlapic_mmio_write(&v->lapic, (uint32_t)off, (uint32_t)val);
 	platform_touch(&v->part->platform);
 }
 
 enum exit_result mmio_exit(struct vcpu *v, gpa_t gpa)
 {
-	struct vlapic *l = &v->part->platform.lapic;
+	struct vlapic *l = &v->lapic;
 	struct mmio_device apic = { vlapic_mmio_base(l), lapic_mmio_read, lapic_mmio_write };
 
 	if (vlapic_mmio_enabled(l) && gpa.v >= apic.base.v && gpa.v < apic.base.v + PAGE_SIZE)

@@ -88,7 +88,7 @@ void msr_bitmap_init(hpa_t page)
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	if (vlapic_owns_msr(msr))
-		return vlapic_msr_read(&v->part->platform.lapic, msr, val) == 0;
+		return vlapic_msr_read(&v->lapic, msr, val) == 0;
 	switch (msr) {
 	case MSR_IA32_TSC:
 		*val = rdtsc();
@@ -158,7 +158,7 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
 	if (vlapic_owns_msr(msr)) {
 		platform_touch(&v->part->platform);
-		return vlapic_msr_write(&v->part->platform.lapic, msr, val) == 0;
+		return vlapic_msr_write(&v->lapic, msr, val) == 0;
 	}
 	switch (msr) {
 	case MSR_IA32_TSC:

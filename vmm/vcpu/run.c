@@ -8,6 +8,8 @@
 #include "vmm/vcpu/helpers.h"
 #include "vmm/vcpu/inject.h"
 #include "vmm/vcpu/msr.h"
+#include "vmm/vcpu/smp.h"
+#include "vmm/vcpu/mailbox.h"
 #include "vmm/partition.h"
 #include "vmm/focus.h"
 #include "drivers/cmdline.h"
@@ -49,27 +51,39 @@ static int mem_zero(void *ctx, gpa_t gpa, uint64_t len)
 
 static void print_stats(struct partition *p)
 {
-	const struct vcpu *v = &p->vcpu;
 	const struct ept_stats *s = &p->ept.stats;
-	char top[160];
+	uint64_t counts[EXIT_REASON_COUNT] = { 0 }, exits = 0;
+	char top[160], vcpus[32] = "";
 	size_t n = 0;
 	bool used[EXIT_REASON_COUNT] = { false };
 
+	/* every vCPU's exits together */
+	for (int i = 0; i < p->nvcpus; i++) {
+		const struct vcpu *v = &p->vcpus[i];
+		exits += v->exits;
+		for (int r = 0; r < EXIT_REASON_COUNT; r++)
+			counts[r] += v->exit_counts[r];
+	}
 	/* the three most frequent exit reasons */
 	for (int k = 0; k < 3; k++) {
 		int best = -1;
 		for (int r = 0; r < EXIT_REASON_COUNT; r++)
-			if (!used[r] && v->exit_counts[r] && (best < 0 || v->exit_counts[r] > v->exit_counts[best]))
+			if (!used[r] && counts[r] && (best < 0 || counts[r] > counts[best]))
 				best = r;
 		if (best < 0)
 			break;
 		used[best] = true;
 		fmt_append(top, sizeof(top), &n, "%s%s %llu", k ? ", " : "",
-			   exit_reason_name((unsigned)best), (unsigned long long)v->exit_counts[best]);
+			   exit_reason_name((unsigned)best), (unsigned long long)counts[best]);
 	}
 	top[n] = 0;
-	log_printf("hv: guest %s: stats: exits %llu (%s), ept faults 4k=%llu 2m=%llu 1g=%llu, ept tables %llu\n",
-		   p->name, (unsigned long long)v->exits, top,
+	if (p->nvcpus > 1) {
+		size_t m = 0;
+		fmt_append(vcpus, sizeof(vcpus), &m, " on %d vcpus", p->nvcpus);
+		vcpus[m] = 0;
+	}
+	log_printf("hv: guest %s: stats: exits %llu%s (%s), ept faults 4k=%llu 2m=%llu 1g=%llu, ept tables %llu\n",
+		   p->name, (unsigned long long)exits, vcpus, top,
 		   (unsigned long long)s->faults_4k, (unsigned long long)s->faults_2m,
 		   (unsigned long long)s->faults_1g, (unsigned long long)s->tables);
 }
@@ -87,7 +101,7 @@ static void console_line(void *ctx, const char *line, size_t len)
 static bool load_firmware_tables(struct partition *p)
 {
 	hpa_t page = kpage_alloc(0);
-	size_t n = platform_firmware_tables(phys_to_virt(page), PAGE_SIZE);
+	size_t n = platform_firmware_tables(phys_to_virt(page), PAGE_SIZE, (unsigned)p->nvcpus);
 	bool ok = n && guest_write(p, GPA(PLATFORM_ACPI_GPA), phys_to_virt(page), n);
 
 	kpage_free(page, 0);
@@ -96,17 +110,25 @@ static bool load_firmware_tables(struct partition *p)
 
 static bool boot_guest(struct partition *p)
 {
-	struct vcpu *v = &p->vcpu;
+	struct vcpu *v = &p->vcpus[0];
 	struct guest_mem mem = { p->ram_size, mem_write, mem_zero, p };
 	struct boot_state boot;
 	char why[160];
 
+	partition_reset_aps(p);     /* they wait for a SIPI, out of the guest */
 	ept_reset(&p->ept);
 	invept_single(ept_eptp(&p->ept));
-	platform_reset(&p->platform, &(struct platform_config){ p->ram_size, console_line, p });
+	platform_reset(&p->platform, &(struct platform_config){
+		.ram_size = p->ram_size, .ncpus = (unsigned)p->nvcpus,
+		.console_line = console_line, .console_ctx = p });
+	platform_lapic_reset(&v->lapic, 0, vcpu_send_ipi, v);
+	memset(&v->mbox, 0, sizeof(v->mbox));
+	v->init_pending = v->sipi_pending = v->nmi_pending = false;
+	v->mode = VCPU_RUN;
 	memset(v->exit_counts, 0, sizeof(v->exit_counts));
 	v->exits = 0;
 	p->end_reason[0] = 0;
+	p->ended = false;
 	p->killed = false;
 	p->shutdown_progress = 0;
 	if (loader_load(p->cfg->format, p->image, p->image_size, p->cfg->cmdline, p->mods, p->nmods,
@@ -164,10 +186,10 @@ static void heartbeat(struct vcpu *v, uint64_t *next)
 	*next = now + (1ull << 30);
 	const struct platform *pf = &v->part->platform;
 	const struct vpic_chip *m = &pf->pic.chip[0];
-	log_printf("hv: guest %s: debug: rip %llx exits %llu; pic irr %02x isr %02x imr %02x base %02x; "
+	log_printf("hv: guest %s: debug: vcpu %d rip %llx exits %llu; pic irr %02x isr %02x imr %02x base %02x; "
 		   "lint0 %x; uart ier %02x mcr %02x line %d; injected pic %llu apic %llu\n", v->part->name,
-		   (unsigned long long)vmcs_readl(VMCS_GUEST_RIP), (unsigned long long)v->exits,
-		   m->irr, m->isr, m->imr, m->vector_base, pf->lapic.lvt[VLAPIC_LVT_LINT0],
+		   v->id, (unsigned long long)vmcs_readl(VMCS_GUEST_RIP), (unsigned long long)v->exits,
+		   m->irr, m->isr, m->imr, m->vector_base, v->lapic.lvt[VLAPIC_LVT_LINT0],
 		   pf->uart.ier, pf->uart.mcr, vuart_irq_line(&pf->uart),
 		   (unsigned long long)pf->injected_pic, (unsigned long long)pf->injected_apic);
 }
@@ -187,7 +209,7 @@ static void every_tick(struct vcpu *v, uint64_t now)
 	struct partition *p = v->part;
 
 	focus_poll(now);
-	if (!ring_empty(&p->console_in))
+	if (v->id == 0 && !ring_empty(&p->console_in))
 		vcpu_take_console_input(p);
 	if (p->opts->selftest == HV_SELFTEST_EXITFAULT && p->id == 0 && v->exits >= 100)
 		selftest_fault();
@@ -195,10 +217,19 @@ static void every_tick(struct vcpu *v, uint64_t now)
 
 static void run_loop(struct vcpu *v)
 {
+	struct partition *p = v->part;
 	uint64_t next_beat = 0, next_tick = 0, tick = tsc_hz() / 1000;
 
 	for (;;) {
 		uint64_t now = rdtsc();
+		if (p->stop)              /* another vCPU ended the partition */
+			return;
+		if (mbox_has_mail(&v->mbox))
+			vcpu_take_mail(v);
+		if (v->init_pending)      /* an application processor goes back to wait for a SIPI */
+			return;
+		if (p->nvcpus > 1)
+			vcpu_sync_ept(v);
 		if (now >= next_tick) {   /* about once a millisecond, not on every exit */
 			next_tick = now + tick;
 			every_tick(v, now);
@@ -229,13 +260,13 @@ static void run_loop(struct vcpu *v)
  * takes on the guest's behalf comes back here (arch/x86_64/recover.h)
  * and ends this guest; the host goes on.
  */
-static void run(struct partition *p)
+void vcpu_run(struct vcpu *v)
 {
-	struct vcpu *v = &p->vcpu;
 	struct percpu *c = this_cpu();
 	struct recover_point rp;
 
 	report_startup();
+	v->in_guest = true;
 	if (recover_save(&rp)) {
 		const struct recover_fault *f = &c->fault;
 
@@ -243,11 +274,14 @@ static void run(struct partition *p)
 			  "handling its exit", (unsigned long long)f->vector, (unsigned long long)f->error,
 			  (unsigned long long)f->rip, (unsigned long long)f->cr2);
 		vcpu_dump(v);
+		c->recover = NULL;
+		__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
 		return;
 	}
 	c->recover = &rp;
 	run_loop(v);
 	c->recover = NULL;
+	__atomic_store_n(&v->in_guest, false, __ATOMIC_RELEASE);
 }
 
 static void setup_bitmaps(struct partition *p)
@@ -298,7 +332,7 @@ void vcpu_thread(void *arg)
 	struct partition *p = arg;
 
 	p->state = GUEST_RUNNING;
-	this_cpu()->vcpu = &p->vcpu;
+	this_cpu()->vcpu = &p->vcpus[0];
 	if (!vmx_on()) {
 		guest_refuse(p, "VMX cannot be turned on on its cpu (see above)");
 		return;
@@ -309,8 +343,12 @@ void vcpu_thread(void *arg)
 		uint64_t start = rdtsc();
 		bool ran = boot_guest(p);
 
-		if (ran)
-			run(p);
+		if (ran) {
+			__atomic_store_n(&p->stop, false, __ATOMIC_RELEASE);   /* the APs may start */
+			vcpu_run(&p->vcpus[0]);
+		}
+		vcpu_stop_partition(&p->vcpus[0]);
+		partition_wait_aps_out(p);
 		print_stats(p);
 		if (p->cfg->on_exit != ON_EXIT_RESTART || !may_restart(p, ran, rdtsc() - start))
 			break;
@@ -319,6 +357,8 @@ void vcpu_thread(void *arg)
 	}
 	this_cpu()->vcpu = NULL;
 	__atomic_store_n(&p->state, GUEST_ENDED, __ATOMIC_RELEASE);
+	for (int i = 1; i < p->nvcpus; i++)   /* their threads end too */
+		vcpu_kick(&p->vcpus[i]);
 	if (p->cpu != 0)
 		lapic_send_ipi(percpu_area[0].apic_id, VEC_IPI_WAKE);
 }

@@ -66,8 +66,12 @@ static bool setup_controls(struct vcpu *v)
 		proc2 |= VMX_PROC2_ENABLE_VPID;
 	proc2 |= may2 & (VMX_PROC2_ENABLE_RDTSCP | VMX_PROC2_ENABLE_INVPCID | VMX_PROC2_ENABLE_XSAVES);
 
-	bool ok = set_ctl(VMCS_PIN_BASED_CTLS, vmx_caps.pin,
-			  VMX_PIN_EXTINT_EXITING | VMX_PIN_NMI_EXITING, "pin-based")
+	/* virtual NMIs: the guest's IRET ends the blocking of an NMI we inject
+	 * (without them it never would, SDM Vol. 3C 26.3) */
+	uint32_t pin = VMX_PIN_EXTINT_EXITING | VMX_PIN_NMI_EXITING |
+		       ((uint32_t)(vmx_caps.pin >> 32) & VMX_PIN_VIRTUAL_NMIS);
+
+	bool ok = set_ctl(VMCS_PIN_BASED_CTLS, vmx_caps.pin, pin, "pin-based")
 		&& set_ctl(VMCS_PROC_BASED_CTLS, vmx_caps.proc,
 			   VMX_PROC_HLT_EXITING | VMX_PROC_USE_IO_BITMAPS | VMX_PROC_USE_MSR_BITMAPS |
 			   VMX_PROC_CR8_LOAD_EXITING | VMX_PROC_CR8_STORE_EXITING |
@@ -153,6 +157,8 @@ struct seg_init { uint16_t sel; uint64_t base; uint32_t limit, ar; };
 #define AR_CODE32 0xc09b
 #define AR_CODE64 0xa09b
 #define AR_DATA   0xc093
+#define AR_CODE16 0x009b
+#define AR_DATA16 0x0093
 #define AR_TSS32_BUSY 0x008b
 #define AR_UNUSABLE   0x10000
 
@@ -166,6 +172,12 @@ static void setup_guest_state(struct vcpu *v, const struct boot_state *b)
 	uint64_t cr0 = CR0_PE | CR0_ET | (lm ? CR0_PG : 0);
 	uint64_t cr4 = lm ? CR4_PAE : 0;
 
+	if (b->mode == BOOT_REAL16) {
+		/* the state INIT leaves (SDM Vol. 3A Table 9-1), CS from the SIPI */
+		code = (struct seg_init){ b->cs_sel, (uint64_t)b->cs_sel << 4, 0xffff, AR_CODE16 };
+		data = (struct seg_init){ 0, 0, 0xffff, AR_DATA16 };
+		cr0 = CR0_CD | CR0_NW | CR0_ET;
+	}
 	SEG(CS, code);
 	SEG(DS, data);
 	SEG(ES, data);
@@ -175,7 +187,7 @@ static void setup_guest_state(struct vcpu *v, const struct boot_state *b)
 	SEG(TR, tr);
 	SEG(LDTR, ldtr);
 	vmcs_writel(VMCS_GUEST_GDTR_BASE, b->gdt_base);
-	vmcs_write32(VMCS_GUEST_GDTR_LIMIT, b->gdt_limit);
+	vmcs_write32(VMCS_GUEST_GDTR_LIMIT, b->mode == BOOT_REAL16 ? 0xffff : b->gdt_limit);
 	vmcs_writel(VMCS_GUEST_IDTR_BASE, 0);
 	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, 0xffff);
 
@@ -204,6 +216,8 @@ static void setup_guest_state(struct vcpu *v, const struct boot_state *b)
 	v->regs.rax = b->rax;
 	v->regs.rbx = b->rbx;
 	v->regs.rsi = b->rsi;
+	if (b->mode == BOOT_REAL16)
+		v->regs.rdx = cpuid(1, 0).eax;   /* after INIT: the processor signature */
 }
 
 bool vmcs_setup(struct vcpu *v, const struct boot_state *boot)
