@@ -1,7 +1,8 @@
 /*
  * Inline wrappers for the CPU instructions guests use to provoke exits:
- * CPUID, RDMSR/WRMSR, port I/O, control registers, HLT.  Each is one
- * instruction; anything that may fault is wrapped again in fault.h.
+ * CPUID, RDMSR/WRMSR, port I/O, control registers, CLI/STI/HLT, RDTSC.
+ * Each is one instruction; anything that may fault is wrapped again in
+ * fault.h.
  */
 #ifndef GUEST_CPU_H
 #define GUEST_CPU_H
@@ -128,9 +129,29 @@ static inline void cpu_cli(void)
 	__asm__ volatile("cli" ::: "memory");
 }
 
+static inline void cpu_sti(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+
 static inline void cpu_hlt(void)
 {
 	__asm__ volatile("hlt" ::: "memory");
+}
+
+/* The spin-wait hint (SDM Vol. 2B, PAUSE); a compiler barrier too, so a
+ * polled variable is read again each time round. */
+static inline void cpu_pause(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
+static inline uint64_t cpu_rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
 }
 
 /* True if leaf 1 advertises `bit` in EDX. */

@@ -24,6 +24,7 @@
 #include "paging.h"
 #include "platform.h"
 #include "string.h"
+#include "timer.h"
 #include "trap.h"
 #include "uart.h"
 

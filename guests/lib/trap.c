@@ -31,19 +31,33 @@ struct idt_ptr {
 
 extern const uint32_t trap_entries[TRAP_VECTORS];
 
-static struct idt_gate idt[TRAP_VECTORS] __attribute__((aligned(8)));
+static struct idt_gate idt[IDT_GATES] __attribute__((aligned(8)));
+
+static void set_gate(unsigned vector, uint32_t entry)
+{
+	idt[vector].offset_lo = (uint16_t)entry;
+	idt[vector].selector = SEL_CODE;
+	idt[vector].zero = 0;
+	idt[vector].type_attr = GATE_INT32;
+	idt[vector].offset_hi = (uint16_t)(entry >> 16);
+}
 
 void trap_init(void)
 {
-	for (int v = 0; v < TRAP_VECTORS; v++) {
-		idt[v].offset_lo = (uint16_t)trap_entries[v];
-		idt[v].selector = SEL_CODE;
-		idt[v].zero = 0;
-		idt[v].type_attr = GATE_INT32;
-		idt[v].offset_hi = (uint16_t)(trap_entries[v] >> 16);
-	}
+	for (int v = 0; v < TRAP_VECTORS; v++)
+		set_gate(v, trap_entries[v]);
+	trap_load();
+}
+
+void trap_load(void)
+{
 	struct idt_ptr p = { sizeof(idt) - 1, (uint32_t)idt };
 	__asm__ volatile("lidt %0" : : "m"(p) : "memory");
+}
+
+void trap_set_gate(uint8_t vector, void (*entry)(void))
+{
+	set_gate(vector, (uint32_t)entry);
 }
 
 const char *trap_name(uint32_t vector)
