@@ -42,9 +42,13 @@
 #define MADT_LAPIC_ADDR_OFF 36
 #define MADT_ENTRIES_OFF    44
 #define MADT_LAPIC          0   /* 5.2.12.2: uid u8 @2, id u8 @3, flags @4 */
+#define MADT_IOAPIC         1   /* 5.2.12.3: id u8 @2, address u32 @4, GSI base u32 @8 */
+#define MADT_ISO            2   /* 5.2.12.5: bus @2, source @3, GSI u32 @4, flags u16 @8 */
 #define MADT_LAPIC_OVERRIDE 5   /* 5.2.12.8: address u64 @4 */
 #define MADT_X2APIC         9   /* 5.2.12.12: id u32 @4, flags @8 */
 #define MADT_LAPIC_LEN      8
+#define MADT_IOAPIC_LEN     12
+#define MADT_ISO_LEN        10
 #define MADT_OVERRIDE_LEN   12
 #define MADT_X2APIC_LEN     16
 /* Local APIC flags (table 5.23): enabled, or can be brought online. */
@@ -272,18 +276,29 @@ static void madt_entry(struct acpi_ctx *c, const uint8_t *e)
 {
 	static const uint8_t need[] = {
 		[MADT_LAPIC] = MADT_LAPIC_LEN,
+		[MADT_IOAPIC] = MADT_IOAPIC_LEN,
+		[MADT_ISO] = MADT_ISO_LEN,
 		[MADT_LAPIC_OVERRIDE] = MADT_OVERRIDE_LEN,
 		[MADT_X2APIC] = MADT_X2APIC_LEN,
 	};
 
 	if (e[0] >= ARRAY_SIZE(need) || need[e[0]] == 0)
-		return;         /* I/O APICs, NMIs, ...: not ours to read */
+		return;         /* NMI sources, ...: not ours to read */
 	if (e[1] < need[e[0]]) {
 		acpi_log("APIC", "type %u entry length %u < %u, skipped", e[0], e[1], need[e[0]]);
 		return;
 	}
+	struct acpi_info *out = c->out;
+
 	if (e[0] == MADT_LAPIC)
 		madt_add_cpu(c, e[3], rd32(e + 4));
+	else if (e[0] == MADT_IOAPIC && out->nioapics < ACPI_MAX_IOAPICS)
+		out->ioapics[out->nioapics++] = (typeof(out->ioapics[0])){ e[2], rd32(e + 4), rd32(e + 8) };
+	else if (e[0] == MADT_ISO && e[2] == 0 && out->nisos < ACPI_MAX_ISOS)
+		out->isos[out->nisos++] = (typeof(out->isos[0])){ e[3], rd32(e + 4),
+								  (uint16_t)(e[8] | e[9] << 8) };
+	else if (e[0] == MADT_IOAPIC || e[0] == MADT_ISO)
+		return;         /* beyond what we keep, or not ISA */
 	else if (e[0] == MADT_X2APIC)
 		madt_add_cpu(c, rd32(e + 4), rd32(e + 8));
 	else

@@ -38,6 +38,9 @@ enum acpi_error {
 	ACPI_ERR_NO_ROOT  = -2, /* neither XSDT nor RSDT usable */
 };
 
+#define ACPI_MAX_IOAPICS 8
+#define ACPI_MAX_ISOS    16
+
 struct acpi_info {
 	bool found;             /* a valid RSDP and root table were found */
 	int revision;           /* RSDP revision: 0 = ACPI 1.0, 2+ = ACPI 2.0+ */
@@ -47,6 +50,10 @@ struct acpi_info {
 	uint64_t lapic_addr;    /* 0 without a MADT */
 	unsigned ncpus;         /* usable CPUs, in MADT order (BSP first) */
 	uint32_t apic_ids[ACPI_MAX_CPUS];
+	unsigned nioapics;      /* I/O APICs (the first ACPI_MAX_IOAPICS) */
+	struct { uint8_t id; uint32_t addr, gsi_base; } ioapics[ACPI_MAX_IOAPICS];
+	unsigned nisos;         /* interrupt source overrides (the first ACPI_MAX_ISOS) */
+	struct { uint8_t irq; uint32_t gsi; uint16_t flags; } isos[ACPI_MAX_ISOS];
 
 	bool has_fadt;
 	uint16_t pm1a_cnt, pm1b_cnt;    /* I/O ports, 0 = absent */

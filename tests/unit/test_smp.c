@@ -1,4 +1,4 @@
-/* units: vmm/vcpu/smp.c vmm/dev/ipi_route.c vmm/vcpu/inject.c vmm/vcpu/cpuid.c vmm/vcpu/msr.c vmm/vcpu/helpers.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/acpi_guest.c drivers/acpi.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
+/* units: vmm/vcpu/smp.c vmm/dev/ipi_route.c vmm/vcpu/inject.c vmm/vcpu/cpuid.c vmm/vcpu/msr.c vmm/vcpu/helpers.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/vioapic.c vmm/dev/acpi_guest.c drivers/acpi.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
 /*
  * Partitions with several vCPUs, on the host: interrupt-message routing
  * among local APICs (vmm/dev/ipi_route.c), IPIs written to a vCPU's ICR
@@ -14,6 +14,7 @@
 #include "vmm/vcpu/mailbox.h"
 #include "vmm/dev/ipi_route.h"
 #include "drivers/acpi.h"
+#include "vmm/dev/acpi_guest.h"
 
 #define NV 3                    /* vCPUs in the partition under test */
 
@@ -30,7 +31,7 @@ static void setup(void)
 		v->id = i;
 		v->cpu = host_cpu[i];
 		v->mode = i ? VCPU_WAIT_SIPI : VCPU_RUN;
-		platform_lapic_reset(&v->lapic, (unsigned)i, vcpu_send_ipi, v);
+		platform_lapic_reset(&v->lapic, (unsigned)i, vcpu_send_ipi, vcpu_level_eoi, v);
 		vlapic_mmio_write(&v->lapic, VLAPIC_REG_SVR, 0x1ff);   /* software-enabled */
 	}
 	fake_kicks = 0;
@@ -343,6 +344,116 @@ static void test_firmware_tables_list_every_vcpu(void)
 	CHECK_EQ(info.ncpus, 4u);
 	for (unsigned i = 0; i < 4; i++)
 		CHECK_EQ(info.apic_ids[i], i);
+	/* and the I/O APIC, with the PC's overrides */
+	CHECK_EQ(info.nioapics, 1u);
+	CHECK_EQ(info.ioapics[0].addr, (uint32_t)VIOAPIC_BASE);
+	CHECK_EQ(info.ioapics[0].id, 4u);
+	CHECK_EQ(info.ioapics[0].gsi_base, 0u);
+	CHECK_EQ(info.nisos, 2u);
+	CHECK_EQ(info.isos[0].irq, 0u);
+	CHECK_EQ(info.isos[0].gsi, (uint32_t)PLATFORM_PIT_GSI);
+	CHECK_EQ(info.isos[1].irq, ACPI_GUEST_SCI_IRQ);
+	CHECK_EQ(info.isos[1].gsi, (uint32_t)ACPI_GUEST_SCI_IRQ);
+	CHECK_EQ(info.isos[1].flags, 0xdu);             /* level, active high */
+}
+
+/* ---- the I/O APIC wired to the devices and the vCPUs ------------------------ */
+
+static void ioapic_write(unsigned reg, uint32_t val)
+{
+	vioapic_mmio_write(&fx_part.platform.ioapic, VIOAPIC_IOREGSEL, reg);
+	vioapic_mmio_write(&fx_part.platform.ioapic, VIOAPIC_IOWIN, val);
+}
+
+static uint32_t ioapic_read(unsigned reg)
+{
+	vioapic_mmio_write(&fx_part.platform.ioapic, VIOAPIC_IOREGSEL, reg);
+	return vioapic_mmio_read(&fx_part.platform.ioapic, VIOAPIC_IOWIN);
+}
+
+/* COM1's interrupt line up (OUT2 and the THR-empty interrupt on) or down. */
+static void uart_irq(bool up)
+{
+	vuart_write(&fx_part.platform.uart, 4, VUART_MCR_OUT2);
+	vuart_write(&fx_part.platform.uart, 1, up ? VUART_IER_THRE : 0);
+}
+
+/* The platform as a boot of a 3-vCPU partition makes it. */
+static void setup_platform(void)
+{
+	setup();
+	platform_reset(&fx_part.platform, &(struct platform_config){
+		.ram_size = MIB(2), .ncpus = NV,
+		.ioapic_deliver = partition_ioapic_deliver, .ioapic_ctx = &fx_part });
+}
+
+static void test_uart_interrupt_reaches_the_vcpu_the_ioapic_names(void)
+{
+	struct vcpu *ap = &fx_part.vcpus[2];
+
+	setup_platform();
+	CHECK_EQ(ioapic_read(VIOAPIC_REG_ID) >> 24, (uint32_t)NV);   /* as the MADT says */
+	/* COM1 (IRQ 4): level, vector 0x34, physical destination APIC 2 */
+	ioapic_write(VIOAPIC_REG_RTE(4) + 1, 2u << 24);
+	ioapic_write(VIOAPIC_REG_RTE(4), 0x34 | VIOAPIC_RTE_LEVEL);
+	uart_irq(true);                               /* THR-empty interrupt on: the line is up */
+	platform_update(&fx_part.platform, 0);
+	CHECK(vuart_irq_line(&fx_part.platform.uart));
+	CHECK(posted(2, 0x34));
+	CHECK(!posted(0, 0x34) && !posted(1, 0x34));
+	CHECK(fake_kicked & (1u << host_cpu[2]));
+	vcpu_take_mail(ap);
+	CHECK_EQ(vlapic_pending_vector(&ap->lapic), 0x34);
+	vlapic_ack(&ap->lapic, 0x34);
+	CHECK(ioapic_read(VIOAPIC_REG_RTE(4)) & VIOAPIC_RTE_REMOTE_IRR);
+	/* no new message while remote IRR is set, however often it is sampled */
+	platform_update(&fx_part.platform, 0);
+	CHECK(!mbox_has_mail(&ap->mbox));
+	/* the guest quiets the UART, then EOIs: remote IRR clears, nothing more */
+	uart_irq(false);
+	platform_update(&fx_part.platform, 0);
+	vlapic_mmio_write(&ap->lapic, VLAPIC_REG_EOI, 0);
+	CHECK(!(ioapic_read(VIOAPIC_REG_RTE(4)) & VIOAPIC_RTE_REMOTE_IRR));
+	CHECK(!mbox_has_mail(&ap->mbox));
+}
+
+static void test_level_eoi_with_the_line_still_up_delivers_again(void)
+{
+	struct vcpu *bsp = &fx_part.vcpus[0];
+
+	setup_platform();
+	ioapic_write(VIOAPIC_REG_RTE(4) + 1, 0);
+	ioapic_write(VIOAPIC_REG_RTE(4), 0x35 | VIOAPIC_RTE_LEVEL);
+	uart_irq(true);
+	platform_update(&fx_part.platform, 0);
+	vcpu_take_mail(bsp);
+	CHECK_EQ(vlapic_pending_vector(&bsp->lapic), 0x35);
+	vlapic_ack(&bsp->lapic, 0x35);
+	vlapic_mmio_write(&bsp->lapic, VLAPIC_REG_EOI, 0);   /* the line is still up */
+	CHECK(posted(0, 0x35));
+}
+
+static void test_masked_pins_and_the_pit_pin(void)
+{
+	setup_platform();
+	/* every pin is masked at reset: a device line reaches nobody */
+	uart_irq(true);
+	platform_update(&fx_part.platform, 0);
+	for (int i = 0; i < NV; i++)
+		CHECK(!mbox_has_mail(&fx_part.vcpus[i].mbox));
+	/* the PIT is on pin 2, edge: one message per period, to all (logical 0xff) */
+	ioapic_write(VIOAPIC_REG_RTE(PLATFORM_PIT_GSI) + 1, 0xffu << 24);
+	ioapic_write(VIOAPIC_REG_RTE(PLATFORM_PIT_GSI), 0x30 | VIOAPIC_RTE_LOGICAL);
+	for (int i = 0; i < NV; i++)
+		vlapic_mmio_write(lapic(i), VLAPIC_REG_LDR, (1u << i) << 24);
+	/* channel 0, mode 2, count 1000: out pulses every ~838 us */
+	vpit_write(&fx_part.platform.pit, 3, 0x34);
+	vpit_write(&fx_part.platform.pit, 0, 1000 & 0xff);
+	vpit_write(&fx_part.platform.pit, 0, 1000 >> 8);
+	fake_tsc += 2 * 1000 * 1000;                  /* 2 ms at 1 GHz */
+	platform_update(&fx_part.platform, fake_tsc);
+	for (int i = 0; i < NV; i++)
+		CHECK(posted(i, 0x30));
 }
 
 int main(void)
@@ -362,5 +473,8 @@ int main(void)
 	RUN(test_ept_flush_reaches_every_cpu);
 	RUN(test_cpuid_topology);
 	RUN(test_firmware_tables_list_every_vcpu);
+	RUN(test_uart_interrupt_reaches_the_vcpu_the_ioapic_names);
+	RUN(test_level_eoi_with_the_line_still_up_delivers_again);
+	RUN(test_masked_pins_and_the_pit_pin);
 	return 0;
 }

@@ -123,7 +123,7 @@ struct vcpu *fx_setup_caps(uint64_t ram_size, struct ept_caps caps)
 	}
 	platform_reset(&p->platform, &(struct platform_config){
 		.ram_size = ram_size, .ncpus = 1, .console_line = console_line, .console_ctx = p });
-	platform_lapic_reset(&p->vcpus[0].lapic, 0, NULL, NULL);
+	platform_lapic_reset(&p->vcpus[0].lapic, 0, NULL, NULL, NULL);
 	default_vmcs();
 	fx_vcpu = &p->vcpus[0];
 	return fx_vcpu;

@@ -153,6 +153,35 @@ _Static_assert(sizeof(struct madt_lapic) == 8, "local APIC entry is 8 bytes");
 #define MADT_TYPE_LAPIC     0
 #define MADT_LAPIC_ENABLED  1u
 
+struct madt_ioapic {
+	uint8_t type;           /* 1: I/O APIC (5.2.12.3) */
+	uint8_t length;
+	uint8_t ioapic_id;
+	uint8_t reserved;
+	uint32_t address;
+	uint32_t gsi_base;
+} PACKED;
+_Static_assert(sizeof(struct madt_ioapic) == 12, "I/O APIC entry is 12 bytes");
+#define MADT_TYPE_IOAPIC    1
+
+struct madt_iso {
+	uint8_t type;           /* 2: interrupt source override (5.2.12.5) */
+	uint8_t length;
+	uint8_t bus;            /* 0: ISA */
+	uint8_t source;         /* the ISA IRQ */
+	uint32_t gsi;
+	uint16_t flags;         /* MPS INTI flags: polarity bits 1:0, trigger 3:2 */
+} PACKED;
+_Static_assert(sizeof(struct madt_iso) == 10, "interrupt source override is 10 bytes");
+#define MADT_TYPE_ISO       2
+#define MPS_ACTIVE_HIGH     0x1
+#define MPS_LEVEL           0xc
+
+/* With an I/O APIC: the PC's ISA overrides.  IRQ 0 (the PIT) is on pin
+ * 2; the SCI is level-triggered, active high (ACPI 5.2.12.5's example). */
+#define MADT_N_ISO 2
+#define MADT_IOAPIC_BYTES (sizeof(struct madt_ioapic) + MADT_N_ISO * sizeof(struct madt_iso))
+
 /*
  * The whole DSDT body: Name (_S5_, Package () { 5, 5, 0, 0 }) at the
  * root scope.  The package is SLP_TYPa, SLP_TYPb (unused: there is no
@@ -195,6 +224,12 @@ static unsigned root_entries(bool madt)
 	return madt ? N_ROOT_ENTRIES : N_ROOT_ENTRIES - 1;
 }
 
+static size_t madt_size(unsigned ncpus, bool ioapic)
+{
+	return sizeof(struct madt) + ncpus * sizeof(struct madt_lapic) + (ioapic ? MADT_IOAPIC_BYTES : 0);
+}
+
+/* Room for the largest MADT (with the I/O APIC); it may use less. */
 static void layout_of(unsigned ncpus, bool madt, struct layout *l)
 {
 	size_t at = 0;
@@ -204,7 +239,7 @@ static void layout_of(unsigned ncpus, bool madt, struct layout *l)
 	l->xsdt = place(&at, sizeof(struct sdt_header) + 8 * root_entries(madt), TABLE_ALIGN);
 	l->rsdt = place(&at, sizeof(struct sdt_header) + 4 * root_entries(madt), TABLE_ALIGN);
 	l->fadt = place(&at, sizeof(struct fadt), TABLE_ALIGN);
-	l->madt = madt ? place(&at, sizeof(struct madt) + ncpus * sizeof(struct madt_lapic), TABLE_ALIGN) : 0;
+	l->madt = madt ? place(&at, madt_size(ncpus, true), TABLE_ALIGN) : 0;
 	l->dsdt = place(&at, sizeof(struct sdt_header) + sizeof(dsdt_aml), TABLE_ALIGN);
 	l->end = at;
 }
@@ -226,6 +261,7 @@ struct params {
 	uint8_t sci_irq;
 	char oem_id[6];
 	bool madt;
+	uint32_t ioapic_addr;
 	uint64_t gpa;
 	struct layout l;
 };
@@ -356,13 +392,14 @@ static void write_fadt(uint8_t *buf, const struct params *pr)
 	seal(buf, pr->l.fadt);
 }
 
-/* One enabled local APIC per CPU; processor UID = APIC id = index. */
+/* One enabled local APIC per CPU; processor UID = APIC id = index; then
+ * the I/O APIC and its overrides, if there is one. */
 static void write_madt(uint8_t *buf, const struct params *pr)
 {
 	struct madt m;
 	uint8_t *e = buf + pr->l.madt + sizeof(m);
 
-	sdt_header(&m.h, "APIC", sizeof(m) + pr->ncpus * sizeof(struct madt_lapic),
+	sdt_header(&m.h, "APIC", (uint32_t)madt_size(pr->ncpus, pr->ioapic_addr != 0),
 		   MADT_REVISION, pr);
 	m.lapic_addr = ACPI_GUEST_LAPIC_ADDR;
 	m.flags = MADT_PCAT_COMPAT;
@@ -377,6 +414,20 @@ static void write_madt(uint8_t *buf, const struct params *pr)
 		};
 
 		memcpy(e, &c, sizeof(c));
+	}
+	if (pr->ioapic_addr) {
+		struct madt_ioapic io = {
+			.type = MADT_TYPE_IOAPIC, .length = sizeof(io),
+			.ioapic_id = (uint8_t)pr->ncpus,     /* the first id after the CPUs' */
+			.address = pr->ioapic_addr, .gsi_base = 0,
+		};
+		const struct madt_iso iso[MADT_N_ISO] = {
+			{ MADT_TYPE_ISO, sizeof(struct madt_iso), 0, 0, 2, 0 },
+			{ MADT_TYPE_ISO, sizeof(struct madt_iso), 0, pr->sci_irq, pr->sci_irq,
+			  MPS_ACTIVE_HIGH | MPS_LEVEL },
+		};
+		memcpy(e, &io, sizeof(io));
+		memcpy(e + sizeof(io), iso, sizeof(iso));
 	}
 	seal(buf, pr->l.madt);
 }
@@ -438,6 +489,7 @@ size_t acpi_guest_build(uint8_t *buf, size_t cap, gpa_t at,
 		return 0;
 	pr.gpa = gpa;
 	pr.madt = !(cfg && cfg->no_madt);
+	pr.ioapic_addr = cfg ? cfg->ioapic_addr : 0;
 	layout_of(pr.ncpus, pr.madt, &pr.l);
 	if (!gpa_ok(gpa, pr.l.end))
 		return 0;

@@ -19,8 +19,9 @@
  * memory map, since the FACS is firmware memory the OS may write.
  *
  * What the guest sees: with a MADT, CPUs with APIC ids 0..ncpus-1 at the
- * xAPIC default address and dual 8259s (PCAT_COMPAT); never an I/O APIC,
- * so Linux runs the PIC in virtual-wire mode; no SMI (ACPI mode is permanent);
+ * xAPIC default address and dual 8259s (PCAT_COMPAT); an I/O APIC (id
+ * ncpus, GSIs 0-23) only if ioapic_addr is given, with the PC's
+ * overrides (ISA IRQ 0 on GSI 2, the SCI level-triggered active high); no SMI (ACPI mode is permanent);
  * a 32-bit PM timer; no fixed power or sleep button; no GPE blocks;
  * legacy ISA devices but no 8042, no VGA and no MSI.
  */
@@ -47,6 +48,9 @@ struct acpi_guest_config {
 	 * cutting the 8259 off; without one it runs the local APIC in
 	 * virtual-wire mode with the 8259 behind LINT0. */
 	bool no_madt;
+	/* With a MADT: the guest-physical address of an I/O APIC to list
+	 * (0: none, and the OS keeps the 8259). */
+	uint32_t ioapic_addr;
 };
 
 /* Bytes acpi_guest_build() needs for ncpus CPUs (0 counts as 1). */

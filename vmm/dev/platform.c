@@ -39,10 +39,6 @@ static uint64_t clock_tsc(void *ctx)
 	return rdtsc();
 }
 
-static void lapic_level_eoi(void *ctx, uint8_t vector)
-{
-}
-
 void platform_reset(struct platform *pf, const struct platform_config *cfg)
 {
 	struct rtc_time now;
@@ -61,16 +57,20 @@ void platform_reset(struct platform *pf, const struct platform_config *cfg)
 	vrtc_init(&pf->rtc, &rc);
 	fwcfg_init(&pf->fwcfg, cfg->ram_size, cfg->ncpus ? cfg->ncpus : 1);
 	vpm_init(&pf->pm, clock_ns, pf);
+	vioapic_init(&pf->ioapic, &(struct vioapic_config){
+		.id = (uint8_t)(cfg->ncpus ? cfg->ncpus : 1),   /* as the MADT says */
+		.deliver = cfg->ioapic_deliver, .ctx = cfg->ioapic_ctx });
 	pf->dirty = true;
 }
 
 void platform_lapic_reset(struct vlapic *l, unsigned id,
-			  void (*ipi)(void *ctx, uint32_t dest, uint32_t icr_low), void *ctx)
+			  void (*ipi)(void *ctx, uint32_t dest, uint32_t icr_low),
+			  void (*eoi)(void *ctx, uint8_t vector), void *ctx)
 {
 	struct vlapic_config lc = {
 		.apic_id = id, .bsp = id == 0, .x2apic = true, .tsc_deadline = true,
 		.tsc_hz = tsc_hz(), .bus_hz = lapic_bus_hz(),
-		.now_tsc = clock_tsc, .ipi = ipi, .eoi = lapic_level_eoi, .ctx = ctx,
+		.now_tsc = clock_tsc, .ipi = ipi, .eoi = eoi, .ctx = ctx,
 	};
 
 	vlapic_init(l, &lc);
@@ -78,13 +78,25 @@ void platform_lapic_reset(struct vlapic *l, unsigned id,
 		vlapic_setup_virtual_wire(l);
 }
 
+/* A device line goes to the 8259 and to the I/O APIC pin of the same
+ * number (ISA IRQ n on GSI n, but the PIT: IRQ 0 on pin 2, as the MADT's
+ * override says). */
+static void set_line(struct platform *pf, int irq, bool level)
+{
+	vpic_set_irq(&pf->pic, irq, level);
+	vioapic_set_irq(&pf->ioapic, (unsigned)irq, level);
+}
+
 void platform_update(struct platform *pf, uint64_t now)
 {
-	if (vpit_irq_due(&pf->pit, tsc_to_ns(now)))
+	if (vpit_irq_due(&pf->pit, tsc_to_ns(now))) {
 		vpic_pulse_irq(&pf->pic, VPIT_IRQ);
-	vpic_set_irq(&pf->pic, VUART_COM1_IRQ, vuart_irq_line(&pf->uart));
-	vpic_set_irq(&pf->pic, VRTC_IRQ, vrtc_irq_pending(&pf->rtc));
-	vpic_set_irq(&pf->pic, ACPI_GUEST_SCI_IRQ, vpm_sci_pending(&pf->pm));
+		vioapic_set_irq(&pf->ioapic, PLATFORM_PIT_GSI, true);   /* an edge */
+		vioapic_set_irq(&pf->ioapic, PLATFORM_PIT_GSI, false);
+	}
+	set_line(pf, VUART_COM1_IRQ, vuart_irq_line(&pf->uart));
+	set_line(pf, VRTC_IRQ, vrtc_irq_pending(&pf->rtc));
+	set_line(pf, ACPI_GUEST_SCI_IRQ, vpm_sci_pending(&pf->pm));
 }
 
 int platform_next_vector(struct platform *pf, struct vlapic *l, bool *from_pic)
@@ -129,12 +141,14 @@ uint64_t platform_next_deadline(struct platform *pf, const struct vlapic *l)
 size_t platform_firmware_tables(uint8_t *buf, size_t cap, unsigned ncpus)
 {
 	/*
-	 * One vCPU: no MADT, since there is no I/O APIC and the 8259 must
-	 * stay behind LINT0.  Several: an OS finds its other CPUs only in
-	 * the MADT, so it is there.
+	 * One vCPU: no MADT, so that the OS keeps the 8259 behind LINT0 (with
+	 * a MADT, Linux goes to symmetric I/O mode).  Several: an OS finds
+	 * its other CPUs only in the MADT, so it is there, with the I/O APIC
+	 * that symmetric I/O mode then uses.
 	 */
 	struct acpi_guest_config cfg = { .ncpus = ncpus, .pm_base = PLATFORM_PM_BASE,
-					 .sci_irq = ACPI_GUEST_SCI_IRQ, .no_madt = ncpus <= 1 };
+					 .sci_irq = ACPI_GUEST_SCI_IRQ, .no_madt = ncpus <= 1,
+					 .ioapic_addr = (uint32_t)VIOAPIC_BASE };
 	gpa_t rsdp;
 
 	return acpi_guest_build(buf, cap, GPA(PLATFORM_ACPI_GPA), &cfg, &rsdp);

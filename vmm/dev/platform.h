@@ -13,6 +13,7 @@
  *   port 0x510/0x511      QEMU fw_cfg        port 0x600-0x60b      ACPI PM1 + PM timer
  *   port 0x60/0x64        keyboard controller (its reset line)
  *   port 0xcf8-0xcff      PCI configuration: no devices
+ *   MMIO 0xfec00000       I/O APIC: ISA IRQ n on pin n (the PIT on pin 2)
  *   MMIO 0xfee00000       local APIC (xAPIC), or x2APIC MSRs
  */
 #ifndef VMM_PLATFORM_H
@@ -26,6 +27,7 @@
 #include "vmm/dev/vlapic.h"
 #include "vmm/dev/vpm.h"
 #include "vmm/dev/vuart.h"
+#include "vmm/dev/vioapic.h"
 
 struct platform {
 	struct vuart uart;
@@ -34,6 +36,7 @@ struct platform {
 	struct vrtc rtc;
 	struct fwcfg fwcfg;
 	struct vpm pm;
+	struct vioapic ioapic;
 	uint32_t pci_addr;           /* last value written to 0xcf8 */
 	/*
 	 * The fast path: nothing about interrupts can change until a device
@@ -52,15 +55,20 @@ struct platform_config {
 	unsigned ncpus;              /* vCPUs, for fw_cfg (0 counts as 1) */
 	vuart_line_fn console_line;  /* a line the guest printed on its UART */
 	void *console_ctx;
+	/* the I/O APIC's messages (vioapic.h), NULL to drop them */
+	void (*ioapic_deliver)(void *ctx, uint32_t dest, uint32_t msg);
+	void *ioapic_ctx;
 };
 
 /* Every device back to its power-on state, for a (re)boot of the guest. */
 void platform_reset(struct platform *pf, const struct platform_config *cfg);
 /* The local APIC of vCPU `id` (APIC ID id, the BSP if 0) at power-on; on
  * the BSP as a PC BIOS leaves it.  ipi(ctx, ...) gets the IPIs it sends
- * to others (see vlapic.h); NULL drops them. */
+ * to others and eoi(ctx, ...) its EOIs of level-triggered vectors (see
+ * vlapic.h); NULL drops them. */
 void platform_lapic_reset(struct vlapic *l, unsigned id,
-			  void (*ipi)(void *ctx, uint32_t dest, uint32_t icr_low), void *ctx);
+			  void (*ipi)(void *ctx, uint32_t dest, uint32_t icr_low),
+			  void (*eoi)(void *ctx, uint8_t vector), void *ctx);
 /* A device's interrupt or timer state may have changed. */
 static inline void platform_touch(struct platform *pf) { pf->dirty = true; }
 /* Advance the shared devices' timers to TSC `now` and sample every
@@ -77,6 +85,7 @@ void platform_ack(struct platform *pf, struct vlapic *l, int vec, bool from_pic)
 uint64_t platform_next_deadline(struct platform *pf, const struct vlapic *l);
 
 #define PLATFORM_PM_BASE  0x600
+#define PLATFORM_PIT_GSI  2          /* the I/O APIC pin of ISA IRQ 0 */
 #define PLATFORM_ACPI_GPA 0xe0000    /* where the guest's ACPI tables go */
 
 /* Lay out the guest's ACPI tables (see vmm/dev/acpi_guest.h) for ncpus

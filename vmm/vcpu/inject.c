@@ -58,6 +58,8 @@ void vcpu_inject_interrupts(struct vcpu *v, uint64_t now)
 		pf->dirty = false;
 		platform_update(pf, now);
 		pf->next_event = platform_next_deadline(pf, &v->lapic);
+		if (mbox_has_mail(&v->mbox))   /* the I/O APIC may have sent this vCPU something */
+			vcpu_take_mail(v);
 	}
 	int vec = platform_next_vector(pf, &v->lapic, &from_pic);
 	if (vec < 0) {

@@ -84,7 +84,7 @@ enum exit_result mmio_emulate(struct vcpu *v, gpa_t gpa, const struct mmio_devic
 	return EXIT_HANDLED;
 }
 
-/* ---- the devices with MMIO pages: the local APIC ------------------------ */
+/* ---- the devices with MMIO pages: the local APIC, the I/O APIC ---------- */
 
 static uint64_t lapic_mmio_read(struct vcpu *v, uint64_t off, unsigned size)
 {
@@ -97,12 +97,32 @@ static void lapic_mmio_write(struct vcpu *v, uint64_t off, unsigned size, uint64
 	platform_touch(&v->part->platform);
 }
 
+/* The I/O APIC is the partition's: under its device lock. */
+static uint64_t ioapic_mmio_read(struct vcpu *v, uint64_t off, unsigned size)
+{
+	partition_dev_lock(v->part);
+	uint32_t val = vioapic_mmio_read(&v->part->platform.ioapic, (uint32_t)off);
+	partition_dev_unlock(v->part);
+	return val;
+}
+
+static void ioapic_mmio_write(struct vcpu *v, uint64_t off, unsigned size, uint64_t val)
+{
+	partition_dev_lock(v->part);
+	vioapic_mmio_write(&v->part->platform.ioapic, (uint32_t)off, (uint32_t)val);
+	platform_touch(&v->part->platform);
+	partition_dev_unlock(v->part);
+}
+
 enum exit_result mmio_exit(struct vcpu *v, gpa_t gpa)
 {
 	struct vlapic *l = &v->lapic;
 	struct mmio_device apic = { vlapic_mmio_base(l), lapic_mmio_read, lapic_mmio_write };
+	struct mmio_device ioapic = { GPA(VIOAPIC_BASE), ioapic_mmio_read, ioapic_mmio_write };
 
 	if (vlapic_mmio_enabled(l) && gpa.v >= apic.base.v && gpa.v < apic.base.v + PAGE_SIZE)
 		return mmio_emulate(v, gpa, &apic);
+	if (gpa.v >= VIOAPIC_BASE && gpa.v < VIOAPIC_BASE + VIOAPIC_MMIO_SIZE)
+		return mmio_emulate(v, gpa, &ioapic);
 	return EXIT_UNHANDLED;
 }

@@ -120,8 +120,9 @@ static bool boot_guest(struct partition *p)
 	invept_single(ept_eptp(&p->ept));
 	platform_reset(&p->platform, &(struct platform_config){
 		.ram_size = p->ram_size, .ncpus = (unsigned)p->nvcpus,
-		.console_line = console_line, .console_ctx = p });
-	platform_lapic_reset(&v->lapic, 0, vcpu_send_ipi, v);
+		.console_line = console_line, .console_ctx = p,
+		.ioapic_deliver = partition_ioapic_deliver, .ioapic_ctx = p });
+	platform_lapic_reset(&v->lapic, 0, vcpu_send_ipi, vcpu_level_eoi, v);
 	memset(&v->mbox, 0, sizeof(v->mbox));
 	v->init_pending = v->sipi_pending = v->nmi_pending = false;
 	v->mode = VCPU_RUN;

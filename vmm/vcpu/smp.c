@@ -20,7 +20,7 @@ static void post(struct vcpu *to, uint32_t icr_low)
 	switch (VLAPIC_ICR_DELIVERY(icr_low)) {
 	case VLAPIC_DM_FIXED:
 	case VLAPIC_DM_LOWEST:
-		mbox_post_fixed(&to->mbox, (uint8_t)icr_low);
+		mbox_post_fixed(&to->mbox, (uint8_t)icr_low, icr_low & VLAPIC_ICR_TRIGGER_LEVEL);
 		break;
 	case VLAPIC_DM_NMI:
 		mbox_post_event(&to->mbox, VCPU_EV_NMI, 0);
@@ -40,29 +40,51 @@ static void post(struct vcpu *to, uint32_t icr_low)
 	vcpu_kick(to);
 }
 
-void vcpu_send_ipi(void *ctx, uint32_t dest, uint32_t icr_low)
+/* A message from vCPU `sender` (-1: a device) to the vCPUs it names. */
+static void deliver(struct partition *p, int sender, uint32_t dest, uint32_t icr_low)
 {
-	struct vcpu *from = ctx;
-	struct partition *p = from->part;
 	struct vlapic *lapics[CONFIG_MAX_VCPUS];
 
 	for (int i = 0; i < p->nvcpus; i++)
 		lapics[i] = &p->vcpus[i].lapic;
-	uint32_t hit = ipi_route(lapics, p->nvcpus, from->id, dest, icr_low);
+	uint32_t hit = ipi_route(lapics, p->nvcpus, sender, dest, icr_low);
 	for (int i = 0; i < p->nvcpus; i++)
 		if (hit & (1u << i))
 			post(&p->vcpus[i], icr_low);
 }
 
+void vcpu_send_ipi(void *ctx, uint32_t dest, uint32_t icr_low)
+{
+	struct vcpu *from = ctx;
+
+	deliver(from->part, from->id, dest, icr_low);
+}
+
+void partition_ioapic_deliver(void *ctx, uint32_t dest, uint32_t msg)
+{
+	deliver(ctx, -1, dest, msg);
+}
+
+void vcpu_level_eoi(void *ctx, uint8_t vector)
+{
+	struct partition *p = ((struct vcpu *)ctx)->part;
+
+	partition_dev_lock(p);
+	vioapic_eoi(&p->platform.ioapic, vector);
+	partition_dev_unlock(p);
+}
+
 void vcpu_take_mail(struct vcpu *v)
 {
-	uint32_t fixed[8];
+	uint32_t fixed[8], level[8];
 	uint8_t sipi;
-	uint32_t ev = mbox_take(&v->mbox, fixed, &sipi);
+	uint32_t ev = mbox_take(&v->mbox, fixed, level, &sipi);
 
 	for (int w = 0; w < 8; w++)
-		for (uint32_t bits = fixed[w]; bits; bits &= bits - 1)
-			vlapic_accept_irq(&v->lapic, (uint8_t)(w * 32 + __builtin_ctz(bits)), false);
+		for (uint32_t bits = fixed[w]; bits; bits &= bits - 1) {
+			unsigned b = (unsigned)__builtin_ctz(bits);
+			vlapic_accept_irq(&v->lapic, (uint8_t)(w * 32 + b), level[w] & (1u << b));
+		}
 	if (ev & VCPU_EV_NMI)
 		v->nmi_pending = true;
 	/* INIT to the boot vCPU would reset the whole guest: not modelled */

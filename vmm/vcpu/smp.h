@@ -23,6 +23,11 @@
  * Delivers to the vCPUs of the sender's partition only. */
 void vcpu_send_ipi(void *ctx, uint32_t dest, uint32_t icr_low);
 
+/* The I/O APIC's deliver callback (vioapic.h): ctx is the partition. */
+void partition_ioapic_deliver(void *ctx, uint32_t dest, uint32_t msg);
+/* The local APIC's eoi callback: a level-triggered EOI, to the I/O APIC. */
+void vcpu_level_eoi(void *ctx, uint8_t vector);
+
 /* Make v's host CPU look at its mailbox soon (nothing if it is this CPU). */
 void vcpu_kick(struct vcpu *v);
 

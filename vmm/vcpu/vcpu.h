@@ -34,6 +34,7 @@ struct partition;
 
 struct vcpu_mailbox {
 	uint32_t fixed[8];               /* fixed-interrupt vectors, bit v%32 of word v/32 */
+	uint32_t level[8];               /* those of them that are level-triggered */
 	uint32_t events;                 /* VCPU_EV_* */
 	uint8_t sipi_vector;             /* of the last STARTUP IPI */
 	uint32_t any;                    /* non-zero once something was posted */
