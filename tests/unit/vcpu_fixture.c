@@ -120,7 +120,9 @@ struct vcpu *fx_setup_caps(uint64_t ram_size, struct ept_caps caps)
 		fprintf(stderr, "vcpu_fixture: ept_init failed\n");
 		abort();
 	}
-	platform_reset(&p->platform, &(struct platform_config){ ram_size, console_line, p });
+	vcpu_msr_state_reset(&p->vcpu.msr);   /* as boot_guest() in vmm/vcpu/run.c */
+	platform_reset(&p->platform, &(struct platform_config){ ram_size, console_line, p,
+								&p->vcpu.msr.tsc_offset });
 	default_vmcs();
 	fx_vcpu = &p->vcpu;
 	return fx_vcpu;

@@ -33,9 +33,32 @@ static uint64_t clock_ns(void *ctx)
 	return tsc_to_ns(rdtsc());
 }
 
+/*
+ * Time here is the host's TSC (the PIT, RTC and PM timer count
+ * nanoseconds of it), except in the local APIC: its timers, the
+ * TSC-deadline one above all, run on the guest's TSC, which the guest
+ * may set (vmm/vcpu/msr.c).
+ */
+static uint64_t guest_tsc(const struct platform *pf, uint64_t host)
+{
+	return host + *pf->tsc_offset;
+}
+
+/* The host TSC at which the guest's TSC reaches `guest`: now if it has. */
+static uint64_t host_tsc(const struct platform *pf, uint64_t guest)
+{
+	uint64_t now = rdtsc(), g = guest_tsc(pf, now);
+
+	if (guest == VLAPIC_NO_DEADLINE)
+		return UINT64_MAX;
+	if (guest <= g)
+		return now;
+	return now + (guest - g) < now ? UINT64_MAX : now + (guest - g);
+}
+
 static uint64_t clock_tsc(void *ctx)
 {
-	return rdtsc();
+	return guest_tsc(ctx, rdtsc());
 }
 
 /* INIT and SIPI to other vCPUs: a partition has one vCPU, so they go nowhere. */
@@ -49,9 +72,11 @@ static void lapic_level_eoi(void *ctx, uint8_t vector)
 
 void platform_reset(struct platform *pf, const struct platform_config *cfg)
 {
+	static const uint64_t no_offset;
 	struct rtc_time now;
 
 	memset(pf, 0, sizeof(*pf));
+	pf->tsc_offset = cfg->tsc_offset ? cfg->tsc_offset : &no_offset;
 	vuart_init(&pf->uart, cfg->console_line, cfg->console_ctx);
 	vpic_init(&pf->pic);
 	vpit_init(&pf->pit, clock_ns, pf);
@@ -77,7 +102,7 @@ void platform_reset(struct platform *pf, const struct platform_config *cfg)
 
 void platform_update(struct platform *pf, uint64_t now)
 {
-	vlapic_tick(&pf->lapic, now);
+	vlapic_tick(&pf->lapic, guest_tsc(pf, now));
 	if (vpit_irq_due(&pf->pit, tsc_to_ns(now)))
 		vpic_pulse_irq(&pf->pic, VPIT_IRQ);
 	vpic_set_irq(&pf->pic, VUART_COM1_IRQ, vuart_irq_line(&pf->uart));
@@ -110,7 +135,7 @@ void platform_ack(struct platform *pf, int vec, bool from_pic)
 
 uint64_t platform_next_deadline(struct platform *pf)
 {
-	uint64_t d = vlapic_timer_deadline(&pf->lapic);
+	uint64_t d = host_tsc(pf, vlapic_timer_deadline(&pf->lapic));
 	uint64_t pit = vpit_next_irq_ns(&pf->pit), rtc = vrtc_next_irq_ns(&pf->rtc);
 
 	if (pit != VPIT_NO_IRQ)

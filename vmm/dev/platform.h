@@ -41,6 +41,7 @@ struct platform {
 	bool dirty;
 	uint64_t next_event;
 	uint64_t injected_pic, injected_apic;   /* for the debug line */
+	const uint64_t *tsc_offset;  /* the vCPU's: guest TSC = host TSC + *tsc_offset */
 	uint8_t kbd_cmd;             /* keyboard controller: pending command */
 };
 
@@ -49,21 +50,25 @@ struct platform_config {
 	uint64_t ram_size;
 	vuart_line_fn console_line;  /* a line the guest printed on its UART */
 	void *console_ctx;
+	/* The vCPU's TSC offset (struct vcpu_msr_state), read at each use:
+	 * the local APIC runs on the guest's TSC.  NULL: the host's. */
+	const uint64_t *tsc_offset;
 };
 
 /* Every device back to its power-on state, for a (re)boot of the guest. */
 void platform_reset(struct platform *pf, const struct platform_config *cfg);
 /* A device's interrupt or timer state may have changed. */
 static inline void platform_touch(struct platform *pf) { pf->dirty = true; }
-/* Advance the timers to TSC `now` and sample every device's interrupt
- * line into the PIC and the local APIC. */
+/* Advance the timers to host TSC `now` and sample every device's
+ * interrupt line into the PIC and the local APIC. */
 void platform_update(struct platform *pf, uint64_t now);
 /* The vector the vCPU would take next: the local APIC's, else the PIC's
  * through LINT0 (*from_pic says which); -1 if none. */
 int platform_next_vector(struct platform *pf, bool *from_pic);
 /* The vCPU takes `vec` now: move it from pending to in service. */
 void platform_ack(struct platform *pf, int vec, bool from_pic);
-/* TSC of the next timer interrupt any device will raise; UINT64_MAX if none. */
+/* Host TSC of the next timer interrupt any device will raise (the local
+ * APIC's converted from the guest's TSC); UINT64_MAX if none. */
 uint64_t platform_next_deadline(struct platform *pf);
 
 #define PLATFORM_PM_BASE  0x600

@@ -103,7 +103,9 @@ static bool boot_guest(struct partition *p)
 
 	ept_reset(&p->ept);
 	invept_single(ept_eptp(&p->ept));
-	platform_reset(&p->platform, &(struct platform_config){ p->ram_size, console_line, p });
+	vcpu_msr_state_reset(&v->msr);   /* TSC offset 0: the guest's TSC is the host's */
+	platform_reset(&p->platform, &(struct platform_config){ p->ram_size, console_line, p,
+								&v->msr.tsc_offset });
 	memset(v->exit_counts, 0, sizeof(v->exit_counts));
 	v->exits = 0;
 	p->end_reason[0] = 0;
