@@ -16,6 +16,21 @@
 #define APIC_BASE_EN    (1ull << 11)
 #define APIC_BASE_EXTD  (1ull << 10)     /* x2APIC mode */
 #define EFER_LMA      (1ull << 10)
+#define EFER_SCE      (1ull << 0)
+
+/* The SYSCALL MSRs (SDM Vol. 4, Table 2-2; Vol. 2B, SYSCALL). */
+#define MSR_IA32_STAR  0xc0000081u
+#define MSR_IA32_LSTAR 0xc0000082u
+#define MSR_IA32_FMASK 0xc0000084u
+
+#define RFLAGS_TF (1ull << 8)
+#define RFLAGS_IF (1ull << 9)
+#define RFLAGS_DF (1ull << 10)
+#define RFLAGS_AC (1ull << 18)
+
+/* Paging-structure entry bits and address (SDM Vol. 3A, 4.5). */
+#define PTE_U     (1ull << 2)
+#define PTE_ADDR  0x000ffffffffff000ull
 
 /* Access-rights bits LAR returns (SDM Vol. 2A, LAR; Vol. 3A, 3.4.5):
  * the descriptor's second dword masked with 0x00f0ff00. */
@@ -33,6 +48,20 @@ static inline uint64_t cpu_rdmsr(uint32_t msr)
 
 	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
 	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline uint64_t cpu_read_cr3(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+/* Also flushes the TLB's non-global entries. */
+static inline void cpu_write_cr3(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
 static inline uint8_t cpu_inb(uint16_t port)

@@ -3,10 +3,13 @@
  * elf64 loader promises (long mode active, a 64-bit code segment), asks
  * the hypervisor who it is, writes and reads back memory in the top
  * 2 MiB of its RAM (a different 2 MiB page from the image, so a second
- * EPT leaf, and just below the loader's stack), and prints
+ * EPT leaf, and just below the loader's stack), checks that CR8 is its
+ * own, makes a SYSCALL/SYSRETQ round trip, and prints
  *
  *     hello64: long mode ok
  *     hello64: partition <name> ram <MiB> MiB
+ *     hello64: cr8 ok
+ *     hello64: syscall ok
  *     hello64: PASS                       (exit code 0)
  *
  * or "hello64: FAIL (<what>)" and exit code 1.  There is no IDT: a fault
@@ -19,11 +22,17 @@
 
 #define EXIT_PORT   0xf4	/* QEMU isa-debug-exit */
 #define SEL_CODE64  0x08	/* the loader's GDT (vmm/loader/elf64.c) */
+#define SEL_SYSRET  0x10	/* STAR[63:48]: SYSRETQ's CS is this + 16, SS this + 8, RPL 3 */
 #define SIZE_2M     (2ull << 20)
 #define PATTERN     0x6c6f6e676d6f6465ull	/* "edomgnol" */
 
 void hello64_exit(uint32_t code) __attribute__((noreturn));
 int hello64_main(void);
+
+/* syscall.S */
+uint32_t syscall_roundtrip(void);
+void syscall_entry(void);
+extern volatile uint32_t syscall_entries;
 
 void hello64_exit(uint32_t code)
 {
@@ -88,6 +97,52 @@ static bool cr8_is_the_guests(void)
 	return ok;
 }
 
+/* Set or clear U/S in the entries mapping va (the loader's PML4E, PDPTE
+ * and 2 MiB PDE), so CPL 3 may fetch from it, then flush the TLB. */
+static void set_user(uint64_t va, bool user)
+{
+	uint64_t *table = (uint64_t *)(uintptr_t)(cpu_read_cr3() & PTE_ADDR);
+
+	for (int level = 0; level < 3; level++) {
+		uint64_t *e = &table[(va >> (39 - 9 * level)) & 511];
+
+		*e = user ? *e | PTE_U : *e & ~PTE_U;
+		table = (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
+	}
+	cpu_write_cr3(cpu_read_cr3());
+}
+
+/*
+ * SYSCALL works once EFER.SCE is set: the value must stick and reach the
+ * CPU (an EFER that stayed in the hypervisor would make SYSCALL #UD, and
+ * end us).  SYSCALL from CPL 0 to syscall_entry, SYSRETQ to CPL 3, and
+ * SYSCALL back (syscall.S).
+ */
+static const char *syscall_problem(void)
+{
+	uint64_t code = (uint64_t)(uintptr_t)syscall_roundtrip;
+	uint32_t cs;
+
+	cpu_wrmsr(MSR_IA32_EFER, cpu_rdmsr(MSR_IA32_EFER) | EFER_SCE);
+	if (!(cpu_rdmsr(MSR_IA32_EFER) & EFER_SCE))
+		return "EFER.SCE does not stick";
+	cpu_wrmsr(MSR_IA32_STAR, (uint64_t)SEL_SYSRET << 48 | (uint64_t)SEL_CODE64 << 32);
+	cpu_wrmsr(MSR_IA32_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
+	cpu_wrmsr(MSR_IA32_FMASK, RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_AC);
+	if (cpu_rdmsr(MSR_IA32_LSTAR) != (uint64_t)(uintptr_t)syscall_entry)
+		return "LSTAR does not read back";
+	set_user(code, true);
+	cs = syscall_roundtrip();
+	set_user(code, false);
+	if (syscall_entries != 2)
+		return "the SYSCALL handler did not run twice";
+	if (cs != ((SEL_SYSRET + 16) | 3))
+		return "SYSRETQ did not load STAR's CS at CPL 3";
+	if (cpu_read_cs() != SEL_CODE64)
+		return "SYSCALL did not load STAR's CS";
+	return NULL;
+}
+
 int hello64_main(void)
 {
 	static struct hc_partition_info info;	/* .bss: its address is its gpa */
@@ -115,6 +170,10 @@ int hello64_main(void)
 	if (!cr8_is_the_guests())
 		return fail("CR8 does not read back what was written");
 	con_puts("hello64: cr8 ok\n");
+	problem = syscall_problem();
+	if (problem)
+		return fail(problem);
+	con_puts("hello64: syscall ok\n");
 	con_puts("hello64: PASS\n");
 	return 0;
 }

@@ -44,6 +44,7 @@ static const struct feature features[] = {
 	{ "rdtscp", 0x80000001, 0, 3, 1u << 27, { MSR_IA32_TSC_AUX } , false },
 	{ "lm", 0x80000001, 0, 3, 1u << 29, { MSR_IA32_EFER, MSR_IA32_FS_BASE, MSR_IA32_GS_BASE,
 					      MSR_IA32_KERNEL_GS_BASE }, false },
+	{ "nx", 0x80000001, 0, 3, 1u << 20, { MSR_IA32_EFER } , false },   /* EFER.NXE */
 };
 
 static uint32_t reg_of(uint32_t leaf, uint32_t sub, int reg)
@@ -91,7 +92,7 @@ static void host_has_everything(void)
 		       (1u << 12) | (1u << 16));
 	fake_cpuid_set(7, 0, 0, 1u << 1, 0, CPUID7_EDX_SPEC_BITS);
 	fake_cpuid_set(0xd, 1, 1u << 3, 0, 0, 0);
-	fake_cpuid_set(0x80000001, 0, 0, 0, 0, (1u << 11) | (1u << 27) | (1u << 29));
+	fake_cpuid_set(0x80000001, 0, 0, 0, 0, (1u << 11) | (1u << 20) | (1u << 27) | (1u << 29));
 	fake_msr_set(MSR_IA32_ARCH_CAPABILITIES, 0xfffffull);
 }
 

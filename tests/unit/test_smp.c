@@ -31,7 +31,7 @@ static void setup(void)
 		v->id = i;
 		v->cpu = host_cpu[i];
 		v->mode = i ? VCPU_WAIT_SIPI : VCPU_RUN;
-		platform_lapic_reset(&v->lapic, (unsigned)i, vcpu_send_ipi, vcpu_level_eoi, v);
+		platform_lapic_reset(&v->lapic, (unsigned)i, vcpu_send_ipi, vcpu_level_eoi, vcpu_lapic_clock, v);
 		vlapic_mmio_write(&v->lapic, VLAPIC_REG_SVR, 0x1ff);   /* software-enabled */
 	}
 	fake_kicks = 0;

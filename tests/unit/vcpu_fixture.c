@@ -5,6 +5,7 @@
 #include "vcpu_fixture.h"
 #include "host_log.h"
 #include "vmm/vcpu/helpers.h"
+#include "vmm/vcpu/smp.h"
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmcs.h"
 #include "arch/x86_64/paging.h"
@@ -121,9 +122,10 @@ struct vcpu *fx_setup_caps(uint64_t ram_size, struct ept_caps caps)
 		fprintf(stderr, "vcpu_fixture: ept_init failed\n");
 		abort();
 	}
+	vcpu_msr_state_reset(&p->vcpus[0].msr);   /* as boot_guest() in vmm/vcpu/run.c */
 	platform_reset(&p->platform, &(struct platform_config){
 		.ram_size = ram_size, .ncpus = 1, .console_line = console_line, .console_ctx = p });
-	platform_lapic_reset(&p->vcpus[0].lapic, 0, NULL, NULL, NULL);
+	platform_lapic_reset(&p->vcpus[0].lapic, 0, NULL, NULL, vcpu_lapic_clock, &p->vcpus[0]);
 	default_vmcs();
 	fx_vcpu = &p->vcpus[0];
 	return fx_vcpu;

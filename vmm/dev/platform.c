@@ -34,9 +34,26 @@ static uint64_t clock_ns(void *ctx)
 	return tsc_to_ns(rdtsc());
 }
 
-static uint64_t clock_tsc(void *ctx)
+/*
+ * Time here is the host's TSC (the PIT, RTC and PM timer count
+ * nanoseconds of it), except in the local APICs: their timers, the
+ * TSC-deadline one above all, run on their vCPU's TSC, which the guest
+ * may set (vmm/vcpu/msr.c): host TSC + the vCPU's offset.
+ */
+static uint64_t host_clock_tsc(void *ctx)
 {
 	return rdtsc();
+}
+
+uint64_t platform_host_tsc(uint64_t guest, uint64_t tsc_offset)
+{
+	uint64_t now = rdtsc(), g = now + tsc_offset;
+
+	if (guest == VLAPIC_NO_DEADLINE)
+		return UINT64_MAX;
+	if (guest <= g)
+		return now;
+	return now + (guest - g) < now ? UINT64_MAX : now + (guest - g);
 }
 
 void platform_reset(struct platform *pf, const struct platform_config *cfg)
@@ -65,12 +82,14 @@ void platform_reset(struct platform *pf, const struct platform_config *cfg)
 
 void platform_lapic_reset(struct vlapic *l, unsigned id,
 			  void (*ipi)(void *ctx, uint32_t dest, uint32_t icr_low),
-			  void (*eoi)(void *ctx, uint8_t vector), void *ctx)
+			  void (*eoi)(void *ctx, uint8_t vector),
+			  uint64_t (*now_tsc)(void *ctx), void *ctx)
 {
 	struct vlapic_config lc = {
 		.apic_id = id, .bsp = id == 0, .x2apic = true, .tsc_deadline = true,
 		.tsc_hz = tsc_hz(), .bus_hz = lapic_bus_hz(),
-		.now_tsc = clock_tsc, .ipi = ipi, .eoi = eoi, .ctx = ctx,
+		.now_tsc = now_tsc ? now_tsc : host_clock_tsc,
+		.ipi = ipi, .eoi = eoi, .ctx = ctx,
 	};
 
 	vlapic_init(l, &lc);
@@ -123,9 +142,9 @@ void platform_ack(struct platform *pf, struct vlapic *l, int vec, bool from_pic)
 	}
 }
 
-uint64_t platform_next_deadline(struct platform *pf, const struct vlapic *l)
+uint64_t platform_next_deadline(struct platform *pf, const struct vlapic *l, uint64_t tsc_offset)
 {
-	uint64_t d = vlapic_timer_deadline(l);
+	uint64_t d = platform_host_tsc(vlapic_timer_deadline(l), tsc_offset);
 
 	if (!pf)
 		return d;

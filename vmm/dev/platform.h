@@ -65,10 +65,15 @@ void platform_reset(struct platform *pf, const struct platform_config *cfg);
 /* The local APIC of vCPU `id` (APIC ID id, the BSP if 0) at power-on; on
  * the BSP as a PC BIOS leaves it.  ipi(ctx, ...) gets the IPIs it sends
  * to others and eoi(ctx, ...) its EOIs of level-triggered vectors (see
- * vlapic.h); NULL drops them. */
+ * vlapic.h), NULL drops them; now_tsc(ctx) is its vCPU's TSC (NULL: the
+ * host's). */
 void platform_lapic_reset(struct vlapic *l, unsigned id,
 			  void (*ipi)(void *ctx, uint32_t dest, uint32_t icr_low),
-			  void (*eoi)(void *ctx, uint8_t vector), void *ctx);
+			  void (*eoi)(void *ctx, uint8_t vector),
+			  uint64_t (*now_tsc)(void *ctx), void *ctx);
+/* The host TSC at which a vCPU's TSC (host + tsc_offset) reaches guest:
+ * now if it has, UINT64_MAX for VLAPIC_NO_DEADLINE. */
+uint64_t platform_host_tsc(uint64_t guest, uint64_t tsc_offset);
 /* A device's interrupt or timer state may have changed. */
 static inline void platform_touch(struct platform *pf) { pf->dirty = true; }
 /* Advance the shared devices' timers to TSC `now` and sample every
@@ -80,9 +85,9 @@ void platform_update(struct platform *pf, uint64_t now);
 int platform_next_vector(struct platform *pf, struct vlapic *l, bool *from_pic);
 /* The vCPU takes `vec` now: move it from pending to in service. */
 void platform_ack(struct platform *pf, struct vlapic *l, int vec, bool from_pic);
-/* TSC of the next timer interrupt l or (if given) a shared device will
- * raise; UINT64_MAX if none. */
-uint64_t platform_next_deadline(struct platform *pf, const struct vlapic *l);
+/* Host TSC of the next timer interrupt l (whose vCPU's TSC is host +
+ * tsc_offset) or, if given, a shared device will raise; UINT64_MAX if none. */
+uint64_t platform_next_deadline(struct platform *pf, const struct vlapic *l, uint64_t tsc_offset);
 
 #define PLATFORM_PM_BASE  0x600
 #define PLATFORM_PIT_GSI  2          /* the I/O APIC pin of ISA IRQ 0 */

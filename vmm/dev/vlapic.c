@@ -331,8 +331,10 @@ static uint32_t timer_current(const struct vlapic *v)
 	if (timer_mode(v) == TIMER_TSC_DEADLINE ||
 	    v->timer_deadline == VLAPIC_NO_DEADLINE)
 		return 0;
-	t = now(v);
-	done = t < v->timer_start ? 0 : ticks_to_counts(v, t - v->timer_start);
+	/* modulo 2^64: a guest that set its TSC back may have started the
+	 * count "before 0" (vlapic_tsc_moved) */
+	t = now(v) - v->timer_start;
+	done = (int64_t)t < 0 ? 0 : ticks_to_counts(v, t);
 	if (done < v->timer_count)
 		return (uint32_t)(v->timer_count - done);
 	/* Expired, vlapic_tick() not called yet. */
@@ -375,6 +377,16 @@ void vlapic_tick(struct vlapic *v, uint64_t now_tsc)
 	}
 	if (!(lvt & VLAPIC_LVT_MASKED))
 		vlapic_accept_irq(v, (uint8_t)lvt, false);
+}
+
+/* A count runs on the bus clock, which did not jump: its start and
+ * expiry, kept in TSC ticks, move with the TSC. */
+void vlapic_tsc_moved(struct vlapic *v, uint64_t delta)
+{
+	if (timer_mode(v) == TIMER_TSC_DEADLINE || v->timer_deadline == VLAPIC_NO_DEADLINE)
+		return;
+	v->timer_start += delta;
+	v->timer_deadline += delta;
 }
 
 static void write_initial_count(struct vlapic *v, uint32_t val)

@@ -199,5 +199,9 @@ uint64_t vlapic_timer_deadline(const struct vlapic *v);
 /* Fire the timer if it expired by now_tsc (at most one interrupt, however
  * late the call is); periodic timers re-arm on their own grid. */
 void vlapic_tick(struct vlapic *v, uint64_t now_tsc);
+/* The guest's TSC jumped by delta (modulo 2^64): a WRMSR to IA32_TSC or
+ * IA32_TSC_ADJUST.  A TSC deadline stays where it is; a one-shot or
+ * periodic count keeps the time it has left. */
+void vlapic_tsc_moved(struct vlapic *v, uint64_t delta);
 
 #endif

@@ -62,7 +62,8 @@ void partition_wait_aps_out(struct partition *p)
 /* Power-on state of this AP, for a new boot of its partition. */
 static void ap_reset(struct vcpu *v)
 {
-	platform_lapic_reset(&v->lapic, (unsigned)v->id, vcpu_send_ipi, vcpu_level_eoi, v);
+	platform_lapic_reset(&v->lapic, (unsigned)v->id, vcpu_send_ipi, vcpu_level_eoi, vcpu_lapic_clock, v);
+	vcpu_msr_state_reset(&v->msr);
 	memset(&v->mbox, 0, sizeof(v->mbox));
 	v->init_pending = v->sipi_pending = v->nmi_pending = false;
 	v->mode = VCPU_WAIT_SIPI;

@@ -7,7 +7,8 @@
  * cores of one package, one thread each, APIC ids 0..N-1: each vCPU's
  * initial APIC id is its virtual local APIC's).  The local APIC, x2APIC and TSC-deadline bits are set
  * whatever the host has: the virtual local APIC provides all three.
- * OSXSAVE and OSPKE follow the guest's CR4.  The hypervisor bit is set
+ * OSXSAVE and OSPKE follow the guest's CR4, and the maximum basic leaf
+ * IA32_MISC_ENABLE's Limit CPUID Maxval bit.  The hypervisor bit is set
  * and leaf 0x40000000 carries our signature.
  */
 #include "vmm/vcpu/exit.h"
@@ -124,6 +125,11 @@ enum exit_result exit_cpuid(struct vcpu *v, uint64_t qual)
 	} else {
 		r = cpuid(leaf, sub);
 		switch (leaf) {
+		case 0:
+			/* SDM Vol. 4, IA32_MISC_ENABLE[22]: the maximum reads 2 */
+			if (v->msr.misc_enable & MISC_ENABLE_LIMIT_CPUID)
+				r.eax = MIN(r.eax, 2);
+			break;
 		case 1:
 			leaf_1(&r, v);
 			break;

@@ -52,12 +52,12 @@ void vcpu_inject_interrupts(struct vcpu *v, uint64_t now)
 		return;
 	if (pf && !pf->dirty && now < pf->next_event)
 		return;
-	vlapic_tick(&v->lapic, now);
+	vlapic_tick(&v->lapic, now + v->msr.tsc_offset);   /* it runs on the guest's TSC */
 	if (pf) {
 		partition_dev_lock(p);
 		pf->dirty = false;
 		platform_update(pf, now);
-		pf->next_event = platform_next_deadline(pf, &v->lapic);
+		pf->next_event = platform_next_deadline(pf, &v->lapic, v->msr.tsc_offset);
 		if (mbox_has_mail(&v->mbox))   /* the I/O APIC may have sent this vCPU something */
 			vcpu_take_mail(v);
 	}
@@ -109,7 +109,7 @@ static bool wake_pending(struct vcpu *v, struct platform *pf, uint64_t now)
 		vcpu_take_mail(v);
 	if (v->nmi_pending || v->init_pending || v->part->stop)
 		return true;
-	vlapic_tick(&v->lapic, now);
+	vlapic_tick(&v->lapic, now + v->msr.tsc_offset);
 	if (pf) {
 		partition_dev_lock(v->part);
 		platform_update(pf, now);
@@ -135,7 +135,7 @@ void vcpu_wait_for_interrupt(struct vcpu *v)
 				return;
 		}
 		partition_dev_lock(p);
-		uint64_t deadline = platform_next_deadline(pf, &v->lapic);
+		uint64_t deadline = platform_next_deadline(pf, &v->lapic, v->msr.tsc_offset);
 		partition_dev_unlock(p);
 		/* wake at least every millisecond to look for console input;
 		 * a kick from another CPU (smp.h) wakes it at once */

@@ -4,6 +4,12 @@
  * SYSCALL MSRs, KERNEL_GS_BASE, TSC_AUX, and IA32_XSS when the CPU has
  * XSAVES).  The handlers below give the MSRs a guest needs a virtual
  * value; any other MSR raises #GP, as it would on a CPU without it.
+ *
+ * The MSRs that tie into other CPU state behave as on hardware: EFER
+ * keeps every bit the virtual CPU has, IA32_TSC and IA32_TSC_ADJUST move
+ * the guest's TSC (the VMCS TSC offset), the segment bases take every
+ * canonical address, and IA32_MISC_ENABLE keeps its writable bits per
+ * vCPU (struct vcpu_msr_state).
  */
 #include "vmm/vcpu/exit.h"
 #include "vmm/vcpu/msr.h"
@@ -18,7 +24,16 @@
 #include "hv/log.h"
 
 #define FC_LOCKED             1ull
-#define EFER_WRITABLE         (EFER_SCE | EFER_LME | EFER_NXE)
+
+/*
+ * CPUID bits the MSRs follow.  cpuid.c shows the guest these as the host
+ * has them, so the host's answer is the guest's (test_cpuid_msr.c checks
+ * that what CPUID shows and what the MSRs do agree).
+ */
+#define CPUID_EXT_EDX_NX      (1u << 20)   /* 0x80000001:EDX: EFER.NXE */
+#define CPUID_EXT_EDX_LM      (1u << 29)   /* 0x80000001:EDX: EFER.LME and LMA */
+#define CPUID7_EBX_TSC_ADJUST (1u << 1)    /* IA32_TSC_ADJUST */
+#define CPUID7_ECX_LA57       (1u << 16)   /* 5-level paging: 57-bit linear addresses */
 
 static const uint32_t passthrough[] = {
 	MSR_IA32_STAR, MSR_IA32_LSTAR, MSR_IA32_CSTAR, MSR_IA32_FMASK,
@@ -40,9 +55,14 @@ static void bitmap_clear(uint8_t *bm, uint32_t msr)
 	bm[base + 2048 + idx / 8] &= ~(1u << (idx % 8));   /* writes */
 }
 
+static struct cpuid_regs host_cpuid7(void)
+{
+	return cpuid(0, 0).eax >= 7 ? cpuid(7, 0) : (struct cpuid_regs){ 0 };
+}
+
 static uint32_t host_cpuid7_edx(void)
 {
-	return cpuid(0, 0).eax >= 7 ? cpuid(7, 0).edx : 0;
+	return host_cpuid7().edx;
 }
 
 uint32_t msr_spec_features(uint32_t host_edx)
@@ -85,13 +105,115 @@ void msr_bitmap_init(hpa_t page)
 		bitmap_clear(bm, MSR_IA32_FLUSH_CMD);
 }
 
+/* ---- the guest's TSC ------------------------------------------------------ */
+
+uint64_t vcpu_guest_tsc(const struct vcpu *v)
+{
+	return rdtsc() + v->msr.tsc_offset;
+}
+
+static bool tsc_adjust_shown(void)
+{
+	return host_cpuid7().ebx & CPUID7_EBX_TSC_ADJUST;
+}
+
+/*
+ * Move the guest's TSC by delta (modulo 2^64).  A WRMSR that moves
+ * IA32_TSC moves IA32_TSC_ADJUST by as much, and one to IA32_TSC_ADJUST
+ * moves the TSC (SDM Vol. 3B, "Time-Stamp Counter Adjustment"); both go
+ * on counting.  The local APIC's timer is told, and the devices are
+ * looked at again: a TSC deadline may now be due sooner or later.
+ */
+static void tsc_move(struct vcpu *v, uint64_t delta)
+{
+	struct platform *pf = &v->part->platform;
+
+	v->msr.tsc_offset += delta;
+	v->msr.tsc_adjust += delta;
+	vmcs_write64(VMCS_TSC_OFFSET, v->msr.tsc_offset);
+	vlapic_tsc_moved(&v->lapic, delta);
+	platform_touch(pf);
+}
+
+/* ---- EFER and IA32_MISC_ENABLE --------------------------------------------- */
+
+/* EFER bits of the virtual CPU: SCE always (as KVM), LME and LMA with
+ * long mode, NXE with NX (SDM Vol. 3A 2.2.1). */
+static uint64_t efer_supported(void)
+{
+	uint32_t edx = cpuid(0x80000001, 0).edx;
+	uint64_t bits = EFER_SCE;
+
+	if (edx & CPUID_EXT_EDX_LM)
+		bits |= EFER_LME | EFER_LMA;
+	if (edx & CPUID_EXT_EDX_NX)
+		bits |= EFER_NXE;
+	return bits;
+}
+
+/*
+ * The value reaches the CPU at the next VM entry ("load IA32_EFER") and
+ * comes back at each exit ("save IA32_EFER"), vmm/vmx/vmcs.c.  LMA is
+ * read-only: it follows CR0.PG (vmm/vcpu/cr.c, or the CPU itself), and
+ * the value written for it is ignored, as KVM does.
+ */
+static bool write_efer(struct vcpu *v, uint64_t val)
+{
+	uint64_t cur = vmcs_read64(VMCS_GUEST_IA32_EFER);
+
+	if (val & ~efer_supported())
+		return false;
+	/* LME cannot change while paging is on (SDM 10.8.5) */
+	if (((val ^ cur) & EFER_LME) && (vcpu_guest_cr0(v) & CR0_PG))
+		return false;
+	vmcs_write64(VMCS_GUEST_IA32_EFER, (val & ~EFER_LMA) | (cur & EFER_LMA));
+	return true;
+}
+
+/*
+ * IA32_MISC_ENABLE bits the guest may change: fast strings (kept; the
+ * CPU's own setting stays), and Limit CPUID Maxval where CPUID.0:EAX is
+ * above 2 (cpuid.c then reports 2).  MONITOR (bit 18) is not among them:
+ * the virtual CPU has no MONITOR/MWAIT, so the bit stays 0.
+ */
+static uint64_t misc_enable_writable(void)
+{
+	uint64_t bits = MISC_ENABLE_FAST_STRINGS;
+
+	if (cpuid(0, 0).eax > 2)
+		bits |= MISC_ENABLE_LIMIT_CPUID;
+	return bits;
+}
+
+/*
+ * As KVM (kvm_set_msr_common): changing the read-only "BTS unavailable"
+ * or "PEBS unavailable" bit is #GP, and a write to a bit that is only
+ * read (KVM: perfmon available, bit 7) is ignored without a fault.  Here
+ * every bit outside misc_enable_writable() is ignored that way: KVM keeps
+ * the rest as written, but nothing stands behind them here.
+ */
+static bool write_misc_enable(struct vcpu *v, uint64_t val)
+{
+	uint64_t cur = v->msr.misc_enable, writable = misc_enable_writable();
+
+	if ((val ^ cur) & (MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL))
+		return false;
+	v->msr.misc_enable = (cur & ~writable) | (val & writable);
+	return true;
+}
+
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	if (vlapic_owns_msr(msr))
 		return vlapic_msr_read(&v->lapic, msr, val) == 0;
 	switch (msr) {
 	case MSR_IA32_TSC:
-		*val = rdtsc();
+		*val = vcpu_guest_tsc(v);
+		return true;
+	case MSR_IA32_TSC_ADJUST:
+		if (!tsc_adjust_shown())
+			return false;
+		*val = v->msr.tsc_adjust;
 		return true;
 	case MSR_IA32_FEATURE_CONTROL:
 		*val = FC_LOCKED;                  /* locked with VMX off */
@@ -102,7 +224,7 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = guest_arch_capabilities();
 		return true;
 	case MSR_IA32_MISC_ENABLE:
-		*val = 1;                          /* fast strings */
+		*val = v->msr.misc_enable;
 		return true;
 	case MSR_IA32_MCG_CAP:                 /* no machine-check banks */
 	case MSR_IA32_MCG_STATUS:
@@ -111,7 +233,6 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = 0;                          /* no MTRRs: EPT sets memory types */
 		return true;
 	case MSR_IA32_BIOS_SIGN_ID:
-	case MSR_IA32_TSC_ADJUST:                  /* the guest's TSC is the host's */
 		*val = 0;                          /* no microcode revision to report */
 		return true;
 	case MSR_IA32_SYSENTER_CS:
@@ -149,9 +270,19 @@ static bool pat_valid(uint64_t pat)
 	return true;
 }
 
+/*
+ * WRMSR checks the linear addresses it loads (FS_BASE, GS_BASE,
+ * KERNEL_GS_BASE, SYSENTER_ESP/EIP) against the width the CPU supports:
+ * 57 bits with 5-level paging, else 48, whatever CR4.LA57 says.  KVM
+ * does the same (is_noncanonical_msr_address), and so does the CPU for
+ * KERNEL_GS_BASE, which the guest writes without an exit: the check is
+ * the same for every base.
+ */
 static bool canonical(uint64_t a)
 {
-	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+	unsigned shift = host_cpuid7().ecx & CPUID7_ECX_LA57 ? 64 - 57 : 64 - 48;
+
+	return (uint64_t)((int64_t)(a << shift) >> shift) == a;
 }
 
 static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
@@ -162,9 +293,16 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	}
 	switch (msr) {
 	case MSR_IA32_TSC:
-	case MSR_IA32_MISC_ENABLE:
-	case MSR_IA32_BIOS_SIGN_ID:                /* written before CPUID to read the revision */
+		tsc_move(v, val - vcpu_guest_tsc(v));
+		return true;
 	case MSR_IA32_TSC_ADJUST:
+		if (!tsc_adjust_shown())
+			return false;
+		tsc_move(v, val - v->msr.tsc_adjust);
+		return true;
+	case MSR_IA32_MISC_ENABLE:
+		return write_misc_enable(v, val);
+	case MSR_IA32_BIOS_SIGN_ID:                /* written before CPUID to read the revision */
 		return true;                       /* accepted, no effect */
 	case MSR_IA32_MCG_STATUS:
 		return val == 0;                   /* nothing to clear: no banks */
@@ -189,16 +327,8 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 			return false;
 		vmcs_write64(VMCS_GUEST_IA32_PAT, val);
 		return true;
-	case MSR_IA32_EFER: {
-		uint64_t cur = vmcs_read64(VMCS_GUEST_IA32_EFER);
-		if (val & ~(EFER_WRITABLE | EFER_LMA))
-			return false;
-		/* LME cannot change while paging is on (SDM 10.8.5) */
-		if (((val ^ cur) & EFER_LME) && (vcpu_guest_cr0(v) & CR0_PG))
-			return false;
-		vmcs_write64(VMCS_GUEST_IA32_EFER, (val & EFER_WRITABLE) | (cur & EFER_LMA));
-		return true;
-	}
+	case MSR_IA32_EFER:
+		return write_efer(v, val);
 	case MSR_IA32_FS_BASE:
 		if (!canonical(val))
 			return false;

@@ -1,8 +1,14 @@
-/* The MSR exits' set-up (the exits themselves are in vmm/vcpu/exit.h). */
+/*
+ * The MSR exits' set-up and the MSR state a vCPU keeps outside the VMCS
+ * (the exits themselves are in vmm/vcpu/exit.h).
+ */
 #ifndef VMM_VCPU_MSR_H
 #define VMM_VCPU_MSR_H
 
 #include "hv/types.h"
+#include "vmm/vcpu/msr_state.h"
+
+struct vcpu;
 
 /* Fill a partition's MSR bitmap page: which RDMSR/WRMSR exit. */
 void msr_bitmap_init(hpa_t page);
@@ -25,5 +31,8 @@ void msr_bitmap_init(hpa_t page);
 
 /* Of the host's leaf-7 EDX, the speculation bits the guest may see. */
 uint32_t msr_spec_features(uint32_t host_edx);
+
+/* The guest's TSC now: what its RDTSC would read. */
+uint64_t vcpu_guest_tsc(const struct vcpu *v);
 
 #endif

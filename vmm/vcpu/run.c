@@ -118,11 +118,12 @@ static bool boot_guest(struct partition *p)
 	partition_reset_aps(p);     /* they wait for a SIPI, out of the guest */
 	ept_reset(&p->ept);
 	invept_single(ept_eptp(&p->ept));
+	vcpu_msr_state_reset(&v->msr);   /* TSC offset 0: the guest's TSC is the host's */
 	platform_reset(&p->platform, &(struct platform_config){
 		.ram_size = p->ram_size, .ncpus = (unsigned)p->nvcpus,
 		.console_line = console_line, .console_ctx = p,
 		.ioapic_deliver = partition_ioapic_deliver, .ioapic_ctx = p });
-	platform_lapic_reset(&v->lapic, 0, vcpu_send_ipi, vcpu_level_eoi, v);
+	platform_lapic_reset(&v->lapic, 0, vcpu_send_ipi, vcpu_level_eoi, vcpu_lapic_clock, v);
 	memset(&v->mbox, 0, sizeof(v->mbox));
 	v->init_pending = v->sipi_pending = v->nmi_pending = false;
 	v->mode = VCPU_RUN;

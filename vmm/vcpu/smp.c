@@ -9,6 +9,7 @@
 #include "vmm/partition.h"
 #include "vmm/vmx/vmx.h"
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/cpu.h"
 
 void vcpu_kick(struct vcpu *v)
 {
@@ -63,6 +64,11 @@ void vcpu_send_ipi(void *ctx, uint32_t dest, uint32_t icr_low)
 void partition_ioapic_deliver(void *ctx, uint32_t dest, uint32_t msg)
 {
 	deliver(ctx, -1, dest, msg);
+}
+
+uint64_t vcpu_lapic_clock(void *ctx)
+{
+	return rdtsc() + ((struct vcpu *)ctx)->msr.tsc_offset;
 }
 
 void vcpu_level_eoi(void *ctx, uint8_t vector)

@@ -28,6 +28,9 @@ void partition_ioapic_deliver(void *ctx, uint32_t dest, uint32_t msg);
 /* The local APIC's eoi callback: a level-triggered EOI, to the I/O APIC. */
 void vcpu_level_eoi(void *ctx, uint8_t vector);
 
+/* The local APIC's clock: its vCPU's TSC (ctx is the vCPU). */
+uint64_t vcpu_lapic_clock(void *ctx);
+
 /* Make v's host CPU look at its mailbox soon (nothing if it is this CPU). */
 void vcpu_kick(struct vcpu *v);
 

@@ -13,6 +13,7 @@
 #include "hv/types.h"
 #include "vmm/vmx/exit_reason.h"
 #include "vmm/dev/vlapic.h"
+#include "vmm/vcpu/msr_state.h"
 
 /* Guest general registers saved by vmexit.S (offsets generated from here). */
 struct guest_regs {
@@ -68,6 +69,7 @@ struct vcpu {
 	uint64_t exits;
 	uint16_t io_port;                /* the port of the I/O exit being handled */
 	uint64_t exit_counts[EXIT_REASON_COUNT];
+	struct vcpu_msr_state msr;       /* MSRs kept outside the VMCS (vmm/vcpu/msr_state.h) */
 };
 
 #endif

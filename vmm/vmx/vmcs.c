@@ -75,7 +75,7 @@ static bool setup_controls(struct vcpu *v)
 		&& set_ctl(VMCS_PROC_BASED_CTLS, vmx_caps.proc,
 			   VMX_PROC_HLT_EXITING | VMX_PROC_USE_IO_BITMAPS | VMX_PROC_USE_MSR_BITMAPS |
 			   VMX_PROC_CR8_LOAD_EXITING | VMX_PROC_CR8_STORE_EXITING |
-			   VMX_PROC_ACTIVATE_SECONDARY, "processor-based")
+			   VMX_PROC_TSC_OFFSETTING | VMX_PROC_ACTIVATE_SECONDARY, "processor-based")
 		&& set_ctl(VMCS_PROC_BASED_CTLS2, vmx_caps.proc2, proc2, "secondary")
 		&& set_ctl(VMCS_EXIT_CTLS, vmx_caps.exit,
 			   VMX_EXIT_HOST_ADDR_SPACE_SIZE | VMX_EXIT_SAVE_EFER | VMX_EXIT_LOAD_EFER |
@@ -105,6 +105,8 @@ static bool setup_controls(struct vcpu *v)
 	vmcs_write64(VMCS_IO_BITMAP_A, p->io_bitmap.v);
 	vmcs_write64(VMCS_IO_BITMAP_B, p->io_bitmap.v + PAGE_SIZE);
 	vmcs_write64(VMCS_MSR_BITMAP, p->msr_bitmap.v);
+	/* RDTSC and RDTSCP do not exit: the CPU adds the guest's offset */
+	vmcs_write64(VMCS_TSC_OFFSET, v->msr.tsc_offset);
 	vmcs_write64(VMCS_EPT_POINTER, ept_eptp(&p->ept));
 	if (vmx_caps.vpid)
 		vmcs_write16(VMCS_VPID, v->vpid);
