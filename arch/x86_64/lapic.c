@@ -146,6 +146,16 @@ void lapic_sleep_until(uint64_t tsc)
 	wrmsr(MSR_IA32_TSC_DEADLINE, 0);
 }
 
+bool lapic_arm_deadline(uint64_t tsc)
+{
+	if (!(cpuid(1, 0).ecx & (1u << 24)))
+		return false;
+	reg_write(REG_LVT_TIMER, LVT_TSC_DEADLINE | VEC_TIMER);
+	asm volatile("mfence" ::: "memory");
+	wrmsr(MSR_IA32_TSC_DEADLINE, tsc);
+	return true;
+}
+
 void lapic_send_init(uint32_t apic_id)
 {
 	send_icr(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);

@@ -14,5 +14,9 @@ bool lapic_wait_idle(void);
 void udelay(uint64_t us);
 /* Halt this CPU until the TSC reaches `tsc` (or any interrupt arrives). */
 void lapic_sleep_until(uint64_t tsc);         /* PIT-calibrated busy wait */
+/* Arm this CPU's timer to interrupt (VEC_TIMER) when the TSC reaches tsc,
+ * 0 to disarm; false if it has no TSC-deadline mode.  A sleep above
+ * disarms it. */
+bool lapic_arm_deadline(uint64_t tsc);
 
 #endif

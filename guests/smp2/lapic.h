@@ -18,7 +18,11 @@
 #define LAPIC_ESR       0x280
 #define LAPIC_ICR_LO    0x300	/* a write sends the IPI */
 #define LAPIC_ICR_HI    0x310	/* destination in bits 31:24 */
+#define LAPIC_LVT_TIMER 0x320
 #define LAPIC_LVT_LINT0 0x350
+#define LAPIC_TIMER_ICR 0x380	/* initial count: a write starts the timer */
+#define LAPIC_TIMER_DCR 0x3e0	/* divide configuration */
+#define LAPIC_DCR_BY_1  0xb
 
 #define LAPIC_SVR_ENABLE  (1u << 8)
 #define LAPIC_LVT_MASKED  (1u << 16)

@@ -92,6 +92,33 @@ static bool step_bsp_apic(void)
 	return true;
 }
 
+/*
+ * A guest that spins without a single exit still gets its timer: the
+ * BSP arms its local APIC timer (one-shot, on the IPI vector) and waits
+ * in a PAUSE loop reading the TSC, neither of which leaves the guest.
+ * Under the hypervisor the interrupt can only come in if something
+ * forces an exit on time (the VMX-preemption timer).
+ */
+#define SPIN_TIMER_COUNT 1000000u	/* 10 ms at a 100 MHz APIC clock, 1 ms at 1 GHz */
+#define SPIN_TIMER_MS    2000u
+
+static bool step_spin_timer(void)
+{
+	uint32_t before = ipi_count[BSP_APIC_ID];
+
+	lapic_write(LAPIC_TIMER_DCR, LAPIC_DCR_BY_1);
+	lapic_write(LAPIC_LVT_TIMER, IPI_VECTOR);          /* one-shot, unmasked */
+	lapic_write(LAPIC_TIMER_ICR, SPIN_TIMER_COUNT);
+	bool fired = wait_at_least(&ipi_count[BSP_APIC_ID], before + 1, SPIN_TIMER_MS);
+	check("timer interrupt while spinning", fired,
+	      "no timer interrupt within %u ms of busy waiting", SPIN_TIMER_MS);
+	timer_delay_ms(20);
+	check_eq("one-shot fired once", ipi_count[BSP_APIC_ID] - before, fired ? 1 : 0);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	ipi_count[BSP_APIC_ID] = 0;
+	return true;
+}
+
 /* What the AP saw of itself when it last started. */
 static void check_ap_identity(const char *when)
 {
@@ -236,6 +263,7 @@ struct step {
 static const struct step steps[] = {
 	{ "timer: the TSC against PIT channel 2", step_timer },
 	{ "bsp: local APIC on, IPI vector 0x40, spurious vector 0xff", step_bsp_apic },
+	{ "bsp: its APIC timer fires while it busy-waits", step_spin_timer },
 	{ "bsp: start the AP (APIC ID 1): trampoline at 0x8000, INIT, SIPI, SIPI", step_start_ap },
 	{ "bsp -> ap: 100 fixed IPIs, one at a time", step_ipis_to_ap },
 	{ "ap -> bsp: 100 fixed IPIs, one at a time", step_ipis_from_ap },

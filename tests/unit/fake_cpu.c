@@ -50,6 +50,8 @@ void fake_cpu_reset(void)
 	fake_xsetbv_val = 0;
 	fake_nmi_handler_calls = fake_lapic_eois = fake_sleeps = fake_focus_polls = 0;
 	fake_kicks = 0;
+	fake_deadline_arms = 0;
+	fake_deadline_armed = 0;
 	fake_kicked = 0;
 	fake_last_sleep_until = 0;
 	fake_focus_hook = NULL;
@@ -165,6 +167,16 @@ void trap_host_nmi(void)
 void lapic_eoi(void)
 {
 	fake_lapic_eois++;
+}
+
+unsigned fake_deadline_arms;
+uint64_t fake_deadline_armed;
+
+bool lapic_arm_deadline(uint64_t tsc)
+{
+	fake_deadline_arms++;
+	fake_deadline_armed = tsc;
+	return true;
 }
 
 unsigned fake_kicks;

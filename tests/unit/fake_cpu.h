@@ -39,6 +39,8 @@ extern unsigned fake_lapic_eois;                /* lapic_eoi() */
 extern unsigned fake_sleeps;                    /* lapic_sleep_until() */
 extern uint64_t fake_last_sleep_until;
 extern unsigned fake_focus_polls;               /* focus_poll() */
+extern unsigned fake_deadline_arms;             /* lapic_arm_deadline() */
+extern uint64_t fake_deadline_armed;
 extern unsigned fake_kicks;                     /* cpu_kick() */
 extern uint32_t fake_kicked;                    /* bit n: host CPU n was kicked */
 /* Called from focus_poll(), e.g. to deliver console input; may be NULL. */

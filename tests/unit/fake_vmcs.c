@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fake_vmcs.h"
+#include "vmm/vmx/vmx_caps.h"
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmcs.h"
 #include "arch/x86_64/cpu.h"
@@ -21,6 +22,10 @@ static unsigned nfields, total_writes;
 
 unsigned fake_vmcs_bad_width_writes;
 uint64_t fake_cr0_fixed0, fake_cr0_fixed1, fake_cr4_fixed0, fake_cr4_fixed1;
+/* The VMX capabilities the code under test sees (all off unless a test
+ * sets them), as vmm/vmx/vmx_caps.c would have read them at boot. */
+struct vmx_caps vmx_caps;
+
 unsigned fake_vmcs_dumps, fake_invept_single_calls;
 uint64_t fake_invept_eptp;
 bool vmx_failed[MAX_CPUS];
@@ -28,6 +33,7 @@ bool vmx_failed[MAX_CPUS];
 void fake_vmcs_reset(void)
 {
 	nfields = 0;
+	memset(&vmx_caps, 0, sizeof(vmx_caps));
 	total_writes = 0;
 	fake_vmcs_bad_width_writes = 0;
 	fake_cr0_fixed0 = CR0_PE | CR0_NE | CR0_PG;

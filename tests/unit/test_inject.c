@@ -9,6 +9,8 @@
  */
 #include "exit_checks.h"
 #include "vmm/vcpu/inject.h"
+#include "vmm/vcpu/smp.h"
+#include "vmm/vmx/vmx_caps.h"
 
 #define VEC 0x40
 
@@ -234,6 +236,100 @@ static void test_hlt_wait_for_console(void)
 	CHECK_EQ(vlapic_pending_vector(l), -1);
 }
 
+/* ---- the exit timer ------------------------------------------------------ */
+
+static void preempt_caps(bool save)
+{
+	vmx_caps.preempt_timer = true;
+	vmx_caps.preempt_save = save;
+	vmx_caps.preempt_rate = 5;           /* one count per 32 TSC ticks */
+}
+
+static void test_exit_timer_by_next_event_or_tick(void)
+{
+	fx_setup(MIB(2));
+	preempt_caps(true);
+	pf()->next_event = 1000 + 6400;
+	vcpu_arm_exit_timer(fx_vcpu, 1000, 1000 + 64000);
+	CHECK_EQ(vmcs(VMCS_PREEMPTION_TIMER_VALUE), 200u);          /* 6400 >> 5 */
+	CHECK_EQ(fx_vcpu->exit_by, 1000u + 6400);
+	/* the console tick comes first */
+	pf()->next_event = UINT64_MAX;
+	vcpu_arm_exit_timer(fx_vcpu, 2000, 2000 + 3200);
+	CHECK_EQ(vmcs(VMCS_PREEMPTION_TIMER_VALUE), 100u);
+}
+
+static void test_exit_timer_not_rewritten_while_it_counts(void)
+{
+	fx_setup(MIB(2));
+	preempt_caps(true);
+	pf()->next_event = 50000;
+	vcpu_arm_exit_timer(fx_vcpu, 1000, UINT64_MAX);
+	unsigned writes = fake_vmcs_writes(VMCS_PREEMPTION_TIMER_VALUE);
+	CHECK_EQ(writes, 1u);
+	vcpu_arm_exit_timer(fx_vcpu, 3000, UINT64_MAX);   /* the CPU saved what is left */
+	CHECK_EQ(fake_vmcs_writes(VMCS_PREEMPTION_TIMER_VALUE), writes);
+	/* after it expired, it is set again */
+	fake_vmcs_set(VMCS_EXIT_REASON, EXIT_REASON_PREEMPTION_TIMER);
+	fx_vcpu->exit_by = 0;                              /* what the exit handler does */
+	vcpu_arm_exit_timer(fx_vcpu, 3000, UINT64_MAX);
+	CHECK_EQ(fake_vmcs_writes(VMCS_PREEMPTION_TIMER_VALUE), writes + 1);
+	CHECK_EQ(vmcs(VMCS_PREEMPTION_TIMER_VALUE), (50000u - 3000) >> 5);
+	/* a CPU that does not save the value gets it on every entry */
+	preempt_caps(false);
+	vcpu_arm_exit_timer(fx_vcpu, 4000, UINT64_MAX);
+	vcpu_arm_exit_timer(fx_vcpu, 5000, UINT64_MAX);
+	CHECK_EQ(fake_vmcs_writes(VMCS_PREEMPTION_TIMER_VALUE), writes + 3);
+	CHECK_EQ(vmcs(VMCS_PREEMPTION_TIMER_VALUE), (50000u - 5000) >> 5);
+}
+
+static void test_exit_timer_past_due_still_runs_the_guest(void)
+{
+	fx_setup(MIB(2));
+	preempt_caps(true);
+	pf()->next_event = 500;                           /* already past */
+	vcpu_arm_exit_timer(fx_vcpu, 1000, UINT64_MAX);
+	CHECK_EQ(vmcs(VMCS_PREEMPTION_TIMER_VALUE), (fake_tsc_hz / 100000) >> 5);
+	CHECK(vmcs(VMCS_PREEMPTION_TIMER_VALUE) > 0);
+}
+
+static void test_exit_timer_without_preemption_timer(void)
+{
+	fx_setup(MIB(2));
+	pf()->next_event = 7777;
+	vcpu_arm_exit_timer(fx_vcpu, 1000, UINT64_MAX);
+	CHECK_EQ(fake_deadline_arms, 1u);
+	CHECK_EQ(fake_deadline_armed, 7777u);
+	CHECK_EQ(fake_vmcs_writes(VMCS_PREEMPTION_TIMER_VALUE), 0u);
+	vcpu_arm_exit_timer(fx_vcpu, 2000, UINT64_MAX);   /* armed already */
+	CHECK_EQ(fake_deadline_arms, 1u);
+	pf()->next_event = UINT64_MAX;                    /* nothing due: disarmed */
+	vcpu_arm_exit_timer(fx_vcpu, 2000, UINT64_MAX);
+	CHECK_EQ(fake_deadline_arms, 2u);
+	CHECK_EQ(fake_deadline_armed, 0u);
+}
+
+static void test_exit_timer_of_an_ap_is_its_lapic_timer(void)
+{
+	struct vcpu *ap = &fx_part.vcpus[1];
+
+	fx_setup(MIB(2));
+	preempt_caps(true);
+	fx_part.nvcpus = 2;
+	ap->part = &fx_part;
+	ap->id = 1;
+	platform_lapic_reset(&ap->lapic, 1, NULL, NULL, vcpu_lapic_clock, ap);
+	ap->msr.tsc_offset = 100000;                      /* its TSC runs ahead of the host's */
+	pf()->next_event = 2000;                          /* the shared devices are not its */
+	fake_tsc = 1000;
+	vlapic_mmio_write(&ap->lapic, VLAPIC_REG_SVR, 0x1ff);
+	CHECK_EQ(vlapic_msr_write(&ap->lapic, MSR_IA32_APIC_BASE, VLAPIC_BASE_ADDR | VLAPIC_BASE_EN), 0);
+	vlapic_mmio_write(&ap->lapic, VLAPIC_REG_LVT_TIMER, 0x40 | VLAPIC_LVT_TIMER_TSC_DL);
+	CHECK_EQ(vlapic_msr_write(&ap->lapic, MSR_IA32_TSC_DEADLINE, 100000 + 1000 + 32000), 0);
+	vcpu_arm_exit_timer(ap, 1000, UINT64_MAX);
+	CHECK_EQ(vmcs(VMCS_PREEMPTION_TIMER_VALUE), 1000u);         /* 32000 >> 5 */
+}
+
 int main(void)
 {
 	RUN(test_nothing_pending);
@@ -250,5 +346,10 @@ int main(void)
 	RUN(test_hlt_wait_for_timer);
 	RUN(test_hlt_wait_wakes_every_millisecond);
 	RUN(test_hlt_wait_for_console);
+	RUN(test_exit_timer_by_next_event_or_tick);
+	RUN(test_exit_timer_not_rewritten_while_it_counts);
+	RUN(test_exit_timer_past_due_still_runs_the_guest);
+	RUN(test_exit_timer_without_preemption_timer);
+	RUN(test_exit_timer_of_an_ap_is_its_lapic_timer);
 	return check_summary();
 }

@@ -58,6 +58,13 @@ static enum exit_result exit_external_interrupt(struct vcpu *v, uint64_t qual)
 	return EXIT_HANDLED;
 }
 
+/* The guest ran until its exit timer (inject.h): the run loop does the rest. */
+static enum exit_result exit_preemption_timer(struct vcpu *v, uint64_t qual)
+{
+	v->exit_by = 0;          /* its saved value is 0 now: set it again */
+	return EXIT_HANDLED;
+}
+
 static enum exit_result exit_interrupt_window(struct vcpu *v, uint64_t qual)
 {
 	return EXIT_HANDLED;   /* platform_inject() delivers before the next entry */
@@ -126,6 +133,7 @@ static const exit_handler_fn handlers[] = {
 	[EXIT_REASON_INTERRUPT_WINDOW] = exit_interrupt_window,
 	[EXIT_REASON_CPUID] = exit_cpuid,
 	[EXIT_REASON_HLT] = exit_hlt,
+	[EXIT_REASON_PREEMPTION_TIMER] = exit_preemption_timer,
 	[EXIT_REASON_INVD] = exit_skip,
 	[EXIT_REASON_WBINVD] = exit_skip,
 	[EXIT_REASON_VMCALL] = exit_vmcall,

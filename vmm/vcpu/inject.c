@@ -10,6 +10,7 @@
 #include "vmm/partition.h"
 #include "vmm/focus.h"
 #include "vmm/vmx/vmx.h"
+#include "vmm/vmx/vmx_caps.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/tsc.h"
 #include "arch/x86_64/lapic.h"
@@ -84,6 +85,25 @@ out:
 		partition_dev_unlock(p);
 }
 
+void vcpu_arm_exit_timer(struct vcpu *v, uint64_t now, uint64_t tick)
+{
+	uint64_t due = v->id == 0 ? MIN(v->part->platform.next_event, tick) :
+		       platform_host_tsc(vlapic_timer_deadline(&v->lapic), v->msr.tsc_offset);
+
+	/* the timer goes on counting across exits where its value is saved */
+	if (due == v->exit_by && (vmx_caps.preempt_save || !vmx_caps.preempt_timer))
+		return;
+	v->exit_by = due;
+	if (!vmx_caps.preempt_timer) {
+		lapic_arm_deadline(due == UINT64_MAX ? 0 : due);   /* an external-interrupt exit */
+		return;
+	}
+	/* a due time already past still lets the guest run a little: an
+	 * interrupt it cannot take yet must not turn into an exit storm */
+	uint64_t ticks = (due > now ? due - now : tsc_hz() / 100000) >> vmx_caps.preempt_rate;
+	vmcs_write32(VMCS_PREEMPTION_TIMER_VALUE, (uint32_t)MIN(ticks, UINT32_MAX));
+}
+
 bool vcpu_take_console_input(struct partition *p)
 {
 	int c;
@@ -140,6 +160,7 @@ void vcpu_wait_for_interrupt(struct vcpu *v)
 		/* wake at least every millisecond to look for console input;
 		 * a kick from another CPU (smp.h) wakes it at once */
 		lapic_sleep_until(MIN(deadline, rdtsc() + tsc_hz() / 1000));
+		v->exit_by = 0;          /* the sleep used (and disarmed) the host timer */
 	}
 }
 

@@ -14,6 +14,12 @@ struct partition;
  * the next pending vector if the guest can take it; otherwise ask for an
  * interrupt-window exit. */
 void vcpu_inject_interrupts(struct vcpu *v, uint64_t now);
+/* Before a VM entry: make sure the guest leaves by its next timer (the
+ * boot vCPU: by its partition's next device timer or the host TSC `tick`,
+ * when console input is looked at), even if it never exits by itself.
+ * The VMX-preemption timer where the CPU has it, else the host's local
+ * APIC timer (an external-interrupt exit). */
+void vcpu_arm_exit_timer(struct vcpu *v, uint64_t now, uint64_t tick);
 /* After a VM exit: an event whose delivery the exit interrupted (in the
  * IDT-vectoring information) is queued again for the next entry. */
 void vcpu_requeue_interrupted_event(struct vcpu *v);

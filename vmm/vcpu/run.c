@@ -237,6 +237,7 @@ static void run_loop(struct vcpu *v)
 			every_tick(v, now);
 		}
 		vcpu_inject_interrupts(v, now);
+		vcpu_arm_exit_timer(v, now, next_tick);
 		int err = vmx_enter(&v->regs, v->launched);
 		if (err) {
 			guest_end(v, "killed", "%s failed: %s", v->launched ? "VMRESUME" : "VMLAUNCH",

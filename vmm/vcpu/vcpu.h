@@ -63,6 +63,7 @@ struct vcpu {
 	unsigned epoch;                  /* the partition boot it has reset itself for */
 	unsigned ept_gen;                /* the partition's ept_gen it has done */
 	uint64_t starts;                 /* STARTUP IPIs that started it */
+	uint64_t exit_by;                /* host TSC the exit timer is armed for; 0: re-arm */
 	hpa_t vmcs;
 	bool launched;
 	uint16_t vpid;

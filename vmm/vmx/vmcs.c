@@ -70,6 +70,10 @@ static bool setup_controls(struct vcpu *v)
 	 * (without them it never would, SDM Vol. 3C 26.3) */
 	uint32_t pin = VMX_PIN_EXTINT_EXITING | VMX_PIN_NMI_EXITING |
 		       ((uint32_t)(vmx_caps.pin >> 32) & VMX_PIN_VIRTUAL_NMIS);
+	/* the VMX-preemption timer makes a guest that never exits leave on
+	 * time for its timers and console input (vmm/vcpu/inject.c) */
+	if (vmx_caps.preempt_timer)
+		pin |= VMX_PIN_PREEMPTION_TIMER;
 
 	bool ok = set_ctl(VMCS_PIN_BASED_CTLS, vmx_caps.pin, pin, "pin-based")
 		&& set_ctl(VMCS_PROC_BASED_CTLS, vmx_caps.proc,
@@ -80,7 +84,8 @@ static bool setup_controls(struct vcpu *v)
 		&& set_ctl(VMCS_EXIT_CTLS, vmx_caps.exit,
 			   VMX_EXIT_HOST_ADDR_SPACE_SIZE | VMX_EXIT_SAVE_EFER | VMX_EXIT_LOAD_EFER |
 			   VMX_EXIT_SAVE_PAT | VMX_EXIT_LOAD_PAT | VMX_EXIT_ACK_INTR_ON_EXIT |
-			   VMX_EXIT_SAVE_DEBUG_CTLS, "VM-exit")
+			   VMX_EXIT_SAVE_DEBUG_CTLS | (vmx_caps.preempt_save ? VMX_EXIT_SAVE_PREEMPTION_TIMER : 0),
+			   "VM-exit")
 		/* DR7 and IA32_DEBUGCTL are saved on exit and loaded on entry (a VM
 		 * exit sets DR7 to 0x400): guest breakpoints survive every exit */
 		&& set_ctl(VMCS_ENTRY_CTLS, vmx_caps.entry,
@@ -230,6 +235,7 @@ bool vmcs_setup(struct vcpu *v, const struct boot_state *boot)
 		*(uint32_t *)phys_to_virt(v->vmcs) = (uint32_t)vmx_caps.basic & 0x7fffffff;
 	}
 	v->launched = false;
+	v->exit_by = 0;               /* the preemption timer is not set yet */
 	vmx_failed[cpu_index()] = false;
 	if (!vmcs_clear(v->vmcs) || !vmcs_load(v->vmcs))
 		return false;

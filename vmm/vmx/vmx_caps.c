@@ -109,6 +109,9 @@ static void decode(struct vmx_caps *c)
 	c->apicv = p2 & VMX_PROC2_VIRT_APIC_ACCESSES;
 	c->x2apic_virt = p2 & VMX_PROC2_VIRT_X2APIC;
 	c->x2apic = cpuid(1, 0).ecx & (1u << 21);
+	c->preempt_timer = (c->pin >> 32) & VMX_PIN_PREEMPTION_TIMER;
+	c->preempt_save = c->preempt_timer && ((c->exit >> 32) & VMX_EXIT_SAVE_PREEMPTION_TIMER);
+	c->preempt_rate = (unsigned)(c->misc & 0x1f);   /* IA32_VMX_MISC bits 4:0 */
 	c->maxphyaddr = cpuid(0x80000008, 0).eax & 0xff;
 	/* IA32_ARCH_CAPABILITIES exists when CPUID.7.0:EDX[29]; without it, assume affected */
 	if (cpuid(0, 0).eax >= 7 && (cpuid(7, 0).edx & (1u << 29)))
@@ -131,6 +134,7 @@ static void report(const struct vmx_caps *c)
 		{ offsetof(struct vmx_caps, apicv), "apicv" },
 		{ offsetof(struct vmx_caps, x2apic_virt), "x2apic-virt" },
 		{ offsetof(struct vmx_caps, x2apic), "x2apic" },
+		{ offsetof(struct vmx_caps, preempt_timer), "preempt-timer" },
 	};
 	char line[256];
 	size_t n = 0;

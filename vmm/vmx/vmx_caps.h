@@ -13,6 +13,9 @@ struct vmx_caps {
 	bool ept, ept_2m, ept_1g, ept_wb, ept_4level, ept_ad;
 	bool unrestricted, vpid, invept, invept_single, invept_all;
 	bool invvpid, apicv, x2apic_virt, x2apic;
+	bool preempt_timer;      /* the VMX-preemption timer (pin-based control 6) */
+	bool preempt_save;       /* ... and the VM-exit control that saves its value */
+	unsigned preempt_rate;   /* it counts down once every 2^rate TSC ticks */
 	bool itlb_multihit;      /* affected by the iTLB-multihit erratum */
 	unsigned maxphyaddr;
 };
