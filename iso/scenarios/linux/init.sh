@@ -18,6 +18,7 @@ echo "init: memtotal $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
 echo "init: free $(free | awk '/^Mem:/ { print $2 }')"
 if grep -qw hypervisor /proc/cpuinfo; then flag=yes; else flag=no; fi
 echo "init: hypervisor flag $flag"
+echo "init: cpus online $(cat /sys/devices/system/cpu/online)"
 
 # A second program, started after the system has run for a while: proof
 # that scheduling, timers and exec work, not only the first process.
