@@ -167,7 +167,7 @@ selected() { # selected <name>: does TESTS pick this case?
 }
 
 boot_cases() {
-	local c n cases=()
+	local c n t cases=()
 	for c in tests/boot/cases/*.case; do
 		[ -e "$c" ] || continue
 		n=$(basename "$c" .case)
@@ -186,7 +186,18 @@ boot_cases() {
 	# to a file and printed whole, in name order, when it is finished.
 	local out=$logs/boot
 	mkdir -p "$out"
-	printf '%s\n' "${cases[@]}" >"$out/list"
+	# The long cases (a TIMEOUT of 10 minutes or more) start first, so that
+	# they overlap the short ones instead of running at the end alone.
+	{
+		for c in "${cases[@]}"; do
+			t=$(sed -n 's/^TIMEOUT=\([0-9]*\).*/\1/p' "$c")
+			[ "${t:-0}" -ge 600 ] && echo "$c"
+		done
+		for c in "${cases[@]}"; do
+			t=$(sed -n 's/^TIMEOUT=\([0-9]*\).*/\1/p' "$c")
+			[ "${t:-0}" -ge 600 ] || echo "$c"
+		done
+	} >"$out/list"
 	setsid -w sh -c 'echo $$ >"$1/pgid"
 		exec xargs -P "$2" -I{} tests/run-all.sh --one-case {} "$1" <"$1/list"' \
 		_ "$out" "${JOBS:-2}" &

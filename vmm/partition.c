@@ -134,6 +134,7 @@ static bool partition_create(struct partition *p, const struct guest_cfg *g, int
 	pool_setup(&p->pool, HPA(p->base.v + p->ram_size), (uint32_t)npool);
 	ept_setup(p, g);
 	p->nvcpus = g->ncpus;
+	p->dev_owner = p->ept_owner = -1;
 	for (int i = 0; i < p->nvcpus; i++) {
 		struct vcpu *v = &p->vcpus[i];
 		v->part = p;

@@ -32,6 +32,7 @@
 #include "lib/log_once.h"
 #include "lib/ring.h"
 #include "arch/x86_64/spinlock.h"
+#include "arch/x86_64/percpu.h"
 
 /* How many unemulated ports and refused MSRs a guest gets logged. */
 #define PARTITION_PORTS_LOGGED 8
@@ -51,6 +52,7 @@ struct partition {
 	int nvcpus;
 	struct vcpu vcpus[CONFIG_MAX_VCPUS];
 	spinlock_t dev_lock, ept_lock;   /* see the top of this file */
+	volatile int dev_owner, ept_owner;   /* the host CPU holding each, -1 if none */
 	volatile bool stop;              /* every vCPU leaves the guest: it ended */
 	unsigned epoch;                  /* boots so far: the APs reset for each */
 	unsigned ept_gen;                /* EPT invalidations every vCPU must do */
@@ -77,17 +79,48 @@ struct partition {
 	unsigned quick_deaths;           /* killed soon after its start, in a row */
 };
 
-/* The devices are shared only when the partition has several vCPUs. */
+/*
+ * The devices are shared only when the partition has several vCPUs; the
+ * EPT lock is taken always (it is cheap and keeps one rule).  Each lock
+ * remembers the vCPU holding it, so that a fault the hypervisor takes
+ * inside (arch/x86_64/recover.h) can release it: the partition ends, and
+ * its other vCPUs must not spin on it for good.
+ */
 static inline void partition_dev_lock(struct partition *p)
 {
-	if (p->nvcpus > 1)
+	if (p->nvcpus > 1) {
 		spin_lock(&p->dev_lock);
+		p->dev_owner = cpu_index();
+	}
 }
 
 static inline void partition_dev_unlock(struct partition *p)
 {
-	if (p->nvcpus > 1)
+	if (p->nvcpus > 1) {
+		p->dev_owner = -1;
 		spin_unlock(&p->dev_lock);
+	}
+}
+
+static inline void partition_ept_lock(struct partition *p)
+{
+	spin_lock(&p->ept_lock);
+	p->ept_owner = cpu_index();
+}
+
+static inline void partition_ept_unlock(struct partition *p)
+{
+	p->ept_owner = -1;
+	spin_unlock(&p->ept_lock);
+}
+
+/* After a fault on this CPU: release what it held (see above). */
+static inline void partition_unlock_after_fault(struct partition *p)
+{
+	if (p->nvcpus > 1 && p->dev_lock.locked && p->dev_owner == cpu_index())
+		partition_dev_unlock(p);
+	if (p->ept_lock.locked && p->ept_owner == cpu_index())
+		partition_ept_unlock(p);
 }
 
 /* Read and validate the config module (hv.cfg), then give every valid

@@ -169,6 +169,13 @@ void lapic_eoi(void)
 	fake_lapic_eois++;
 }
 
+int fake_cpu_index;
+
+int cpu_index(void)
+{
+	return fake_cpu_index;
+}
+
 unsigned fake_deadline_arms;
 uint64_t fake_deadline_armed;
 

@@ -24,9 +24,9 @@ enum exit_result exit_ept_violation(struct vcpu *v, uint64_t qual)
 	unsigned access = qual & EPT_ACC_MASK;
 	bool flush = false;
 
-	spin_lock(&p->ept_lock);        /* the partition's vCPUs share its EPT */
+	partition_ept_lock(p);        /* the partition's vCPUs share its EPT */
 	enum ept_result r = ept_fault(&p->ept, gpa, access, &flush);
-	spin_unlock(&p->ept_lock);
+	partition_ept_unlock(p);
 
 	if (r == EPT_MAPPED || r == EPT_SPURIOUS) {
 		if (flush) {

@@ -16,9 +16,9 @@ static void *guest_page(struct partition *p, gpa_t gpa, uint64_t len)
 {
 	if (gpa.v >= p->ram_size || len > p->ram_size - gpa.v)
 		return NULL;
-	spin_lock(&p->ept_lock);
+	partition_ept_lock(p);
 	enum ept_result r = ept_populate(&p->ept, gpa);
-	spin_unlock(&p->ept_lock);
+	partition_ept_unlock(p);
 	if (r != EPT_MAPPED && r != EPT_SPURIOUS)
 		return NULL;
 	return phys_to_virt(HPA(p->base.v + gpa.v));

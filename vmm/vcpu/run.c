@@ -273,6 +273,7 @@ void vcpu_run(struct vcpu *v)
 	if (recover_save(&rp)) {
 		const struct recover_fault *f = &c->fault;
 
+		partition_unlock_after_fault(v->part);
 		guest_end(v, "killed", "the hypervisor took exception %llu (error 0x%llx) at %llx, cr2 %llx, "
 			  "handling its exit", (unsigned long long)f->vector, (unsigned long long)f->error,
 			  (unsigned long long)f->rip, (unsigned long long)f->cr2);
