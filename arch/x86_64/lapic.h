@@ -11,8 +11,7 @@ void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint8_t vector_page);
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 bool lapic_wait_idle(void);
-void udelay(uint64_t us);
 /* Halt this CPU until the TSC reaches `tsc` (or any interrupt arrives). */
-void lapic_sleep_until(uint64_t tsc);         /* PIT-calibrated busy wait */
+void lapic_sleep_until(uint64_t tsc);
 
 #endif
