@@ -3,7 +3,7 @@
  * (ACPI Specification 6.5, section 5.2):
  *
  *   RSDP --(rev >= 2)--> XSDT --+--> "APIC" MADT: CPUs, local APIC address
- *        \--------------> RSDT -+--> "FACP" FADT: PM1 ports --> DSDT: \_S5
+ *        \--------------> RSDT -+--> "FACP" FADT: PM1 ports, PM timer --> DSDT: \_S5
  *
  * Firmware tables are input like any other: every length is checked
  * against what was mapped before a byte is read, and every table's
@@ -59,10 +59,16 @@
 #define FADT_DSDT_OFF       40
 #define FADT_PM1A_CNT_OFF   64
 #define FADT_PM1B_CNT_OFF   68
+#define FADT_PM_TMR_OFF     76
+#define FADT_PM_TMR_LEN_OFF 91           /* 4 if there is a PM timer */
+#define FADT_FLAGS_OFF      112
 #define FADT_V1_LEN         116          /* ACPI 1.0 FADT ends here */
 #define FADT_X_DSDT_OFF     140
 #define FADT_X_PM1A_CNT_OFF 172
 #define FADT_X_PM1B_CNT_OFF 184
+#define FADT_X_PM_TMR_OFF   208
+#define FADT_PM_TMR_LEN     4
+#define FADT_TMR_VAL_EXT    (1u << 8)    /* flags: the PM timer has 32 bits */
 #define GAS_LEN             12           /* generic address, 5.2.3.2 */
 #define GAS_ADDR_OFF        4
 #define GAS_SPACE_IO        1
@@ -462,6 +468,22 @@ static uint16_t fadt_port(struct acpi_table t, uint32_t legacy_off, uint32_t gas
 	return (uint16_t)port;
 }
 
+/* The PM timer (4.8.3.3): a 3.579545 MHz counter of 24 bits, or of 32
+ * with TMR_VAL_EXT.  PM_TMR_LEN is 4 when there is one; a zero port or
+ * another length means none. */
+static void fadt_pm_timer(struct acpi_ctx *c, struct acpi_table t)
+{
+	uint16_t port = fadt_port(t, FADT_PM_TMR_OFF, FADT_X_PM_TMR_OFF, "PM_TMR_BLK");
+
+	if (port && t.p[FADT_PM_TMR_LEN_OFF] != FADT_PM_TMR_LEN) {
+		acpi_log("FACP", "PM_TMR_LEN %u is not %d, no PM timer",
+			 t.p[FADT_PM_TMR_LEN_OFF], FADT_PM_TMR_LEN);
+		return;
+	}
+	c->out->pm_tmr = port;
+	c->out->pm_tmr_32bit = port && (rd32(t.p + FADT_FLAGS_OFF) & FADT_TMR_VAL_EXT);
+}
+
 static void acpi_fadt(struct acpi_ctx *c, struct acpi_table t)
 {
 	struct acpi_table dsdt;
@@ -474,6 +496,7 @@ static void acpi_fadt(struct acpi_ctx *c, struct acpi_table t)
 	c->out->has_fadt = true;
 	c->out->pm1a_cnt = fadt_port(t, FADT_PM1A_CNT_OFF, FADT_X_PM1A_CNT_OFF, "PM1a_CNT_BLK");
 	c->out->pm1b_cnt = fadt_port(t, FADT_PM1B_CNT_OFF, FADT_X_PM1B_CNT_OFF, "PM1b_CNT_BLK");
+	fadt_pm_timer(c, t);
 	dsdt_phys = rd32(t.p + FADT_DSDT_OFF);
 	if (t.len >= FADT_X_DSDT_OFF + 8 && rd64(t.p + FADT_X_DSDT_OFF) != 0)
 		dsdt_phys = rd64(t.p + FADT_X_DSDT_OFF);

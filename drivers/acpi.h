@@ -6,7 +6,8 @@
  *   MADT ("APIC")  the enabled/online-capable CPUs' APIC ids and the
  *                  local APIC address;
  *   FADT ("FACP")  the PM1a/PM1b control ports and, from the DSDT's
- *                  \_S5 object, the SLP_TYP values for soft-off.
+ *                  \_S5 object, the SLP_TYP values for soft-off; the
+ *                  PM timer's port and width (to measure the TSC by).
  * Every table is checked (signature, length, checksum) before it is used;
  * a bad one is logged as "hv: acpi: <table>: <problem>" and skipped.
  *
@@ -60,6 +61,8 @@ struct acpi_info {
 	/* has_s5: \_S5 found and PM1a_CNT known, so the S5 write can work. */
 	bool has_s5;
 	uint8_t slp_typa, slp_typb;
+	uint16_t pm_tmr;        /* PM timer I/O port (3.579545 MHz), 0 = absent */
+	bool pm_tmr_32bit;      /* TMR_VAL_EXT: it counts 32 bits, else 24 */
 };
 
 /*

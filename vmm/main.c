@@ -118,12 +118,12 @@ static const void *acpi_map(uint64_t phys, size_t len)
 	return phys_to_virt(HPA(phys));
 }
 
+/* The start-up delays are timed on the TSC: tsc_init() comes first. */
 static void start_cpus(void)
 {
 	unsigned limit = cmdline_cpu_limit(&opts);
 
 	lapic_init();
-	acpi_parse(mb2.rsdp, mb2.rsdp_len, acpi_map, &acpi);
 	if (!acpi.has_madt || acpi.ncpus == 0)
 		log_printf("hv: acpi: no MADT; running on the boot CPU only\n");
 	else
@@ -211,10 +211,11 @@ void hv_main(uint32_t magic, uint32_t info_phys)
 
 	setup_memory(info_phys);
 	attach_framebuffer();
+	acpi_parse(mb2.rsdp, mb2.rsdp_len, acpi_map, &acpi);   /* CPUs, PM timer, S5 */
+	tsc_init(&acpi);          /* the clock, before anything waits on it */
 	start_cpus();
 	power_init(&acpi, opts.poweroff);
 	run_selftest();
-	tsc_init();
 	vmx_caps_probe();
 
 	if (vmx_caps.usable)

@@ -173,24 +173,3 @@ void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 	send_icr(apic_id, vector);
 	lapic_wait_idle();
 }
-
-/*
- * Busy wait using PIT channel 2 in one-shot mode (1.193182 MHz), which
- * every PC and both emulators have; good enough for the SIPI delays.
- */
-void udelay(uint64_t us)
-{
-	while (us) {
-		uint64_t chunk = us > 50000 ? 50000 : us;
-		uint32_t ticks = (uint32_t)(chunk * 1193182 / 1000000);
-		if (ticks == 0)
-			ticks = 1;
-		outb(0x61, (inb(0x61) & ~0x02) | 0x01);   /* gate on, speaker off */
-		outb(0x43, 0xb0);                          /* ch2, lo/hi, mode 0 */
-		outb(0x42, ticks & 0xff);
-		outb(0x42, ticks >> 8);
-		while (!(inb(0x61) & 0x20))
-			cpu_relax();
-		us -= chunk;
-	}
-}

@@ -11,9 +11,8 @@ void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint8_t vector_page);
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 bool lapic_wait_idle(void);
-void udelay(uint64_t us);
 /* Halt this CPU until the TSC reaches `tsc` (or any interrupt arrives). */
-void lapic_sleep_until(uint64_t tsc);         /* PIT-calibrated busy wait */
+void lapic_sleep_until(uint64_t tsc);
 /* Arm this CPU's timer to interrupt (VEC_TIMER) when the TSC reaches tsc,
  * 0 to disarm; false if it has no TSC-deadline mode.  A sleep above
  * disarms it. */

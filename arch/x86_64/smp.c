@@ -9,6 +9,7 @@
 #include "arch/x86_64/trampoline.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/lapic.h"
+#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/vectors.h"

@@ -1,7 +1,8 @@
 /*
  * CPUID exits: the hypervisor passes host features through but hides
- * VMX, sets the "running under a hypervisor" bit, and answers its
- * signature at leaf 0x40000000.
+ * VMX, sets the "running under a hypervisor" bit, answers its
+ * signature at leaf 0x40000000, and states the TSC frequency in leaves
+ * 0x15 and 0x16.
  */
 #include "exerciser.h"
 
@@ -35,6 +36,22 @@ static void check_vendor_leaf(void)
 	check("cpuid 0 max leaf", r.eax >= 1, "max leaf 0x%x", r.eax);
 }
 
+/* Leaves 0x15 and 0x16 state the TSC frequency even where the host CPU
+ * has no such leaves (the hypervisor makes them from its measurement). */
+static void check_frequency_leaves(void)
+{
+	struct cpuid_regs r = cpu_cpuid(0, 0);
+
+	check("cpuid max leaf reaches 0x16", r.eax >= 0x16, "max leaf 0x%x", r.eax);
+	r = cpu_cpuid(0x15, 0);
+	con_printf("exerciser: cpuid 0x15: crystal %u Hz * %u / %u\n", r.ecx, r.ebx, r.eax);
+	check("cpuid 0x15 states the tsc", r.eax && r.ebx && r.ecx,
+	      "eax=0x%x ebx=0x%x ecx=0x%x", r.eax, r.ebx, r.ecx);
+	r = cpu_cpuid(0x16, 0);
+	con_printf("exerciser: cpuid 0x16: base %u MHz\n", r.eax & 0xffff);
+	check("cpuid 0x16 states a base frequency", (r.eax & 0xffff) != 0, "eax=0x%x", r.eax);
+}
+
 void exercise_cpuid(void)
 {
 	struct cpuid_regs r = cpu_cpuid(1, 0);
@@ -52,4 +69,5 @@ void exercise_cpuid(void)
 	      "ebx=0x%08x ecx=0x%08x edx=0x%08x", r.ebx, r.ecx, r.edx);
 
 	check_vendor_leaf();
+	check_frequency_leaves();
 }

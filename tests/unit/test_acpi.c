@@ -645,6 +645,85 @@ static void test_fadt_bad_port_and_dsdt(void)
 	CHECK_STR_CONTAINS(log_text(), "hv: acpi: DSDT: null address");
 }
 
+/* The PM timer: the legacy port, X_PM_TMR_BLK when long enough and in
+ * I/O space, TMR_VAL_EXT for 32 bits, PM_TMR_LEN 4 or no timer. */
+static void fadt_pm_timer(uint32_t port, uint8_t len, uint32_t flags)
+{
+	w32(A_FADT + 76, port);
+	mem[A_FADT + 91] = len;
+	w32(A_FADT + 112, flags);
+	seal(A_FADT);
+}
+
+static void test_fadt_pm_timer(void)
+{
+	setup_std();
+	CHECK_EQ(parse(copy, 36), ACPI_OK);
+	CHECK_EQ(ai.pm_tmr, 0);                      /* none in the standard FADT */
+	CHECK(!ai.pm_tmr_32bit);
+
+	fadt_pm_timer(0x608, 4, 1u << 8);
+	CHECK_EQ(parse(copy, 36), ACPI_OK);
+	CHECK_EQ(ai.pm_tmr, 0x608);
+	CHECK(ai.pm_tmr_32bit);
+	CHECK_EQ(log_text()[0], 0);
+
+	fadt_pm_timer(0x608, 4, ~(1u << 8));         /* every other flag: 24 bits */
+	CHECK_EQ(parse(copy, 36), ACPI_OK);
+	CHECK_EQ(ai.pm_tmr, 0x608);
+	CHECK(!ai.pm_tmr_32bit);
+
+	/* no port: no timer, whatever the flag says */
+	fadt_pm_timer(0, 4, 1u << 8);
+	CHECK_EQ(parse(copy, 36), ACPI_OK);
+	CHECK_EQ(ai.pm_tmr, 0);
+	CHECK(!ai.pm_tmr_32bit);
+
+	fadt_pm_timer(0x608, 3, 1u << 8);
+	CHECK_EQ(parse(copy, 36), ACPI_OK);
+	CHECK_EQ(ai.pm_tmr, 0);
+	CHECK(!ai.pm_tmr_32bit);
+	CHECK_STR_CONTAINS(log_text(), "hv: acpi: FACP: PM_TMR_LEN 3 is not 4, no PM timer");
+	CHECK(ai.has_s5);                            /* the rest of the FADT still counts */
+}
+
+static void test_fadt_x_pm_timer(void)
+{
+	setup_std();
+	/* X_PM_TMR_BLK (GAS at 208) in I/O space wins over the legacy port */
+	fadt_pm_timer(0x608, 4, 0);
+	mem[A_FADT + 208] = 1;
+	w64(A_FADT + 212, 0xb008);
+	seal(A_FADT);
+	CHECK_EQ(parse(copy, 36), ACPI_OK);
+	CHECK_EQ(ai.pm_tmr, 0xb008);
+
+	/* in memory space: refused, the legacy port is used */
+	mem[A_FADT + 208] = 0;
+	w64(A_FADT + 212, 0xfed00000);
+	seal(A_FADT);
+	CHECK_EQ(parse(copy, 36), ACPI_OK);
+	CHECK_EQ(ai.pm_tmr, 0x608);
+	CHECK_STR_CONTAINS(log_text(), "hv: acpi: FACP: X_PM_TMR_BLK is not in I/O space, using the legacy field");
+
+	/* a FADT that ends before the GAS does (208 + 12): X is not read */
+	fadt_write(A_FADT, 216, A_DSDT, 0x604, 0);
+	mem[A_FADT + 208] = 1;
+	w64(A_FADT + 212, 0xb008);
+	fadt_pm_timer(0x608, 4, 1u << 8);
+	CHECK_EQ(parse(copy, 36), ACPI_OK);
+	CHECK_EQ(ai.pm_tmr, 0x608);
+	CHECK(ai.pm_tmr_32bit);
+
+	/* an ACPI 1.0 FADT (116 bytes) has the legacy port and the flags */
+	fadt_write(A_FADT, 116, A_DSDT, 0x604, 0);
+	fadt_pm_timer(0x408, 4, 0);
+	CHECK_EQ(parse(copy, 36), ACPI_OK);
+	CHECK_EQ(ai.pm_tmr, 0x408);
+	CHECK(!ai.pm_tmr_32bit);
+	CHECK_EQ(log_text()[0], 0);
+}
+
 /* ---- tests: \_S5 --------------------------------------------------------- */
 
 static void test_s5_variants(void)
@@ -848,6 +927,8 @@ int main(void)
 	RUN(test_fadt_v1_length);
 	RUN(test_fadt_extended_fields);
 	RUN(test_fadt_bad_port_and_dsdt);
+	RUN(test_fadt_pm_timer);
+	RUN(test_fadt_x_pm_timer);
 	RUN(test_s5_variants);
 	RUN(test_s5_two_byte_pkglength);
 	RUN(test_s5_needs_nameop);

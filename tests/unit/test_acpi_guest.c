@@ -131,6 +131,8 @@ static void test_one_cpu_parses(void)
 	CHECK(info.has_fadt);
 	CHECK_EQ(info.pm1a_cnt, VPM_DEFAULT_BASE + 4);
 	CHECK_EQ(info.pm1b_cnt, 0);
+	CHECK_EQ(info.pm_tmr, VPM_DEFAULT_BASE + VPM_PM_TMR_OFF);
+	CHECK(info.pm_tmr_32bit);                 /* the virtual PM timer has 32 bits */
 	CHECK(info.has_s5);
 	CHECK_EQ(info.slp_typa, VPM_S5_SLP_TYP);
 	CHECK_EQ(info.slp_typb, VPM_S5_SLP_TYP);

@@ -1,11 +1,14 @@
-/* units: vmm/vcpu/cpuid.c vmm/vcpu/msr.c vmm/vcpu/helpers.c vmm/vcpu/smp.c vmm/dev/ipi_route.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/vioapic.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
+/* units: vmm/vcpu/cpuid.c vmm/vcpu/msr.c vmm/vcpu/helpers.c vmm/vcpu/smp.c vmm/dev/ipi_route.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c arch/x86_64/tsc_freq.c vmm/dev/vioapic.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
 /*
  * CPUID exits (vmm/vcpu/cpuid.c) against a fake host CPUID: what passes
  * through, what is hidden (VMX, SMX, MONITOR, machine checks, SGX,
  * WAITPKG, power and perfmon leaves), what is set (hypervisor bit, the
  * virtual APIC's x2APIC and TSC-deadline), what follows the guest's own
  * CR4 (OSXSAVE, OSPKE), the one-thread topology with the APIC id of the
- * vCPU's own local APIC, and the hypervisor leaves with their signature.
+ * vCPU's own local APIC, the hypervisor leaves with their signature,
+ * and the frequency leaves 0x15/0x16: the host's, or made from the TSC
+ * frequency (with the maximum leaf raised and zeros below them), the
+ * virtual APIC timer running at leaf 0x15's crystal.
  */
 #include "exit_checks.h"
 #include "vmm/vcpu/exit.h"
@@ -26,6 +29,13 @@ static struct cpuid_regs guest_cpuid(uint64_t rax, uint64_t rcx)
 	      !(fx_vcpu->regs.rcx >> 32) && !(fx_vcpu->regs.rdx >> 32));
 	return (struct cpuid_regs){ (uint32_t)fx_vcpu->regs.rax, (uint32_t)fx_vcpu->regs.rbx,
 				    (uint32_t)fx_vcpu->regs.rcx, (uint32_t)fx_vcpu->regs.rdx };
+}
+
+/* The fixture with a host whose maximum basic leaf is max. */
+static void setup_host(uint32_t max)
+{
+	fx_setup(MIB(2));
+	fake_cpuid_set(0, FAKE_CPUID_ANY_SUB, max, 0x756e6547, 0x6c65746e, 0x49656e69);
 }
 
 static void test_passthrough(void)
@@ -59,7 +69,7 @@ static void test_passthrough(void)
 
 static void test_leaf_1(void)
 {
-	fx_setup(MIB(2));
+	setup_host(0x1f);
 	fx_part.vcpus[0].lapic.cfg.apic_id = 5;    /* the vCPU's local APIC, not the host's 7 */
 	/* host: APIC id 7, 16 logical CPUs, CLFLUSH 8, brand 0 */
 	fake_cpuid_set(1, FAKE_CPUID_ANY_SUB, 0x906ea, 0x07100800,
@@ -79,7 +89,7 @@ static void test_leaf_1(void)
 /* The upper halves of RAX and RCX do not take part (CPUID uses EAX, ECX). */
 static void test_upper_halves_ignored(void)
 {
-	fx_setup(MIB(2));
+	setup_host(0x1f);
 	fake_cpuid_set(7, 0, 0, 0x11, 0, 0);
 	fake_cpuid_set(7, 1, 0, 0x22, 0, 0);
 	CHECK_EQ(guest_cpuid(0xffffffff00000007ull, 0xffffffff00000001ull).ebx, 0x22);
@@ -87,7 +97,7 @@ static void test_upper_halves_ignored(void)
 
 static void test_hidden_leaves(void)
 {
-	fx_setup(MIB(2));
+	setup_host(0x1f);
 	fake_cpuid_set(4, 0, 0x1c004121, 0x01c0003f, 0x3f, 0);
 	fake_cpuid_set(5, FAKE_CPUID_ANY_SUB, 0x40, 0x40, 3, 0x11142120);
 	fake_cpuid_set(6, FAKE_CPUID_ANY_SUB, 0x77, 2, 9, 0);
@@ -110,7 +120,7 @@ static void test_hidden_leaves(void)
 
 static void test_leaf_7(void)
 {
-	fx_setup(MIB(2));
+	setup_host(0x1f);
 	fake_cpuid_set(7, 0, 1, EBX7_AVX2 | EBX7_SGX, ECX7_PKU | ECX7_OSPKE | ECX7_WAITPKG | ECX7_SGX_LC, 0xbc000400);
 	fake_cpuid_set(7, 1, 0, EBX7_SGX, ECX7_OSPKE, 0);
 	struct cpuid_regs r = guest_cpuid(7, 0);
@@ -128,7 +138,7 @@ static void test_leaf_7(void)
 
 static void test_topology(void)
 {
-	fx_setup(MIB(2));
+	setup_host(0x1f);
 	fx_part.vcpus[0].lapic.cfg.apic_id = 5;
 	for (uint32_t leaf = 0xb; leaf <= 0x1f; leaf += 0x1f - 0xb) {
 		fake_cpuid_set(leaf, FAKE_CPUID_ANY_SUB, 1, 2, 0x100, 7);
@@ -163,6 +173,89 @@ static void test_hypervisor_leaves(void)
 	CHECK_EQ(fake_cpuid_calls, calls);     /* never asked the host */
 }
 
+/* The virtual local APIC timer's input clock, as a fresh one gets it. */
+static uint64_t lapic_bus_hz(void)
+{
+	platform_lapic_reset(&fx_vcpu->lapic, 0, NULL, NULL, NULL, NULL);
+	return fx_vcpu->lapic.cfg.bus_hz;
+}
+
+/* A host without leaves 0x15 and 0x16: the guest gets them, stating the
+ * TSC frequency the hypervisor measured, and a maximum leaf of 0x16. */
+static void test_frequency_leaves_made(void)
+{
+	setup_host(0xd);
+	fake_tsc_hz = 2863636000ull;
+	/* past its maximum an Intel CPU repeats its highest leaf */
+	for (uint32_t leaf = 0xe; leaf <= 0x16; leaf++)
+		fake_cpuid_set(leaf, FAKE_CPUID_ANY_SUB, 0xd0, 0xd1, 0xd2, 0xd3);
+
+	struct cpuid_regs r = guest_cpuid(0, 0);
+	CHECK_EQ(r.eax, 0x16);
+	CHECK_EQ(r.ebx, 0x756e6547);                 /* the vendor stays */
+	r = guest_cpuid(0x15, 0);
+	CHECK_EQ(r.ecx, 100000000);                  /* the crystal */
+	CHECK(r.eax && r.ebx);
+	CHECK_EQ((uint64_t)r.ecx * r.ebx / r.eax, 2863636000ull);
+	CHECK_EQ(r.edx, 0);
+	CHECK_EQ(lapic_bus_hz(), r.ecx);             /* the APIC timer runs at it */
+	r = guest_cpuid(0x16, 0);
+	CHECK_EQ(r.eax, 2864);                       /* base MHz */
+	CHECK_EQ(r.ebx, 0);                          /* maximum: not known */
+	CHECK_EQ(r.ecx, 100);                        /* bus MHz */
+	CHECK_EQ(r.edx, 0);
+	/* the leaves between the host's maximum and 0x15 read as zeros */
+	for (uint32_t leaf = 0xe; leaf < 0x15; leaf++) {
+		r = guest_cpuid(leaf, 0);
+		CHECK_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
+	}
+	/* those below it still pass */
+	fake_cpuid_set(0xd, 1, 0xf, 0, 0, 0);
+	CHECK_EQ(guest_cpuid(0xd, 1).eax, 0xf);
+
+	/* Limit CPUID Maxval still says 2 */
+	fx_vcpu->msr.misc_enable |= MISC_ENABLE_LIMIT_CPUID;
+	CHECK_EQ(guest_cpuid(0, 0).eax, 2);
+}
+
+/* A host whose leaves state the frequency: they pass, and the APIC timer
+ * runs at the host's crystal. */
+static void test_frequency_leaves_host(void)
+{
+	setup_host(0x1f);
+	fake_tsc_hz = 3609600000ull;
+	fake_cpuid_set(0x15, FAKE_CPUID_ANY_SUB, 2, 188, 38400000, 0);
+	fake_cpuid_set(0x16, FAKE_CPUID_ANY_SUB, 3600, 5000, 100, 0);
+	fake_cpuid_set(0x17, FAKE_CPUID_ANY_SUB, 1, 2, 3, 4);
+	CHECK_EQ(guest_cpuid(0, 0).eax, 0x1f);       /* not lowered */
+	struct cpuid_regs r = guest_cpuid(0x15, 0);
+	CHECK_EQ(r.eax, 2);
+	CHECK_EQ(r.ebx, 188);
+	CHECK_EQ(r.ecx, 38400000);
+	CHECK_EQ(lapic_bus_hz(), 38400000);
+	r = guest_cpuid(0x16, 0);
+	CHECK_EQ(r.eax, 3600);
+	CHECK_EQ(r.ebx, 5000);
+	CHECK_EQ(r.ecx, 100);
+	CHECK_EQ(guest_cpuid(0x17, 0).edx, 4);       /* above 0x16: the host's */
+}
+
+/* Leaf 0x15 without its crystal (ECX 0) is replaced, so that the guest
+ * does not guess a crystal the virtual APIC timer does not run at;
+ * the host's leaf 0x16 passes. */
+static void test_frequency_leaf_15_without_crystal(void)
+{
+	setup_host(0x16);
+	fake_tsc_hz = 2112000000ull;
+	fake_cpuid_set(0x15, FAKE_CPUID_ANY_SUB, 2, 176, 0, 0);
+	fake_cpuid_set(0x16, FAKE_CPUID_ANY_SUB, 2100, 4200, 100, 0);
+	struct cpuid_regs r = guest_cpuid(0x15, 0);
+	CHECK_EQ(r.ecx, 100000000);
+	CHECK_EQ((uint64_t)r.ecx * r.ebx / r.eax, 2112000000ull);
+	CHECK_EQ(lapic_bus_hz(), 100000000);
+	CHECK_EQ(guest_cpuid(0x16, 0).eax, 2100);
+}
+
 int main(void)
 {
 	RUN(test_passthrough);
@@ -172,5 +265,8 @@ int main(void)
 	RUN(test_leaf_7);
 	RUN(test_topology);
 	RUN(test_hypervisor_leaves);
+	RUN(test_frequency_leaves_made);
+	RUN(test_frequency_leaves_host);
+	RUN(test_frequency_leaf_15_without_crystal);
 	return check_summary();
 }

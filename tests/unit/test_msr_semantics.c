@@ -1,4 +1,4 @@
-/* units: vmm/vcpu/msr.c vmm/vcpu/cpuid.c vmm/vcpu/inject.c vmm/vcpu/helpers.c vmm/vcpu/smp.c vmm/dev/ipi_route.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c vmm/dev/vioapic.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
+/* units: vmm/vcpu/msr.c vmm/vcpu/cpuid.c vmm/vcpu/inject.c vmm/vcpu/helpers.c vmm/vcpu/smp.c vmm/dev/ipi_route.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c arch/x86_64/tsc_freq.c vmm/dev/vioapic.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
 /*
  * The MSRs that tie into other CPU state, as hardware has them
  * (vmm/vcpu/msr.c): EFER keeps every bit the CPU has and no other, with
@@ -208,24 +208,27 @@ static void test_misc_enable_writable_bits_stick(void)
 	CHECK_EQ(rd(MSR_IA32_MISC_ENABLE), MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL);
 	CHECK_EQ(fx_vcpu->msr.misc_enable, MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL);
 
-	/* Limit CPUID Maxval: leaf 0 reports 2 while it is set */
-	CHECK_EQ(cpuid_eax(0), 0xd);
+	/* Limit CPUID Maxval: leaf 0 reports 2 while it is set (and
+	 * otherwise the host's 0xd raised to 0x16, the frequency leaf) */
+	CHECK_EQ(cpuid_eax(0), 0x16);
 	CHECK(wr(MSR_IA32_MISC_ENABLE, MISC_ENABLE_RESET | MISC_ENABLE_LIMIT_CPUID));
 	CHECK_EQ(rd(MSR_IA32_MISC_ENABLE), MISC_ENABLE_RESET | MISC_ENABLE_LIMIT_CPUID);
 	CHECK_EQ(cpuid_eax(0), 2);
 	CHECK(wr(MSR_IA32_MISC_ENABLE, MISC_ENABLE_RESET));
-	CHECK_EQ(cpuid_eax(0), 0xd);
+	CHECK_EQ(cpuid_eax(0), 0x16);
 	CHECK_EQ(rd(MSR_IA32_MISC_ENABLE), MISC_ENABLE_RESET);
 }
 
-/* Where CPUID.0:EAX is not above 2 there is nothing to limit: the bit
- * is one of the ignored ones. */
-static void test_misc_enable_limit_cpuid_needs_leaves_above_2(void)
+/* The bit matters where CPUID.0:EAX is above 2, and the guest's always
+ * is (at least 0x16, the frequency leaf), even on a host that stops at 2. */
+static void test_misc_enable_limit_cpuid_whatever_the_host(void)
 {
 	setup();
 	fake_cpuid_set(0, 0, 2, 0, 0, 0);
+	CHECK_EQ(cpuid_eax(0), 0x16);
 	CHECK(wr(MSR_IA32_MISC_ENABLE, MISC_ENABLE_RESET | MISC_ENABLE_LIMIT_CPUID));
-	CHECK_EQ(rd(MSR_IA32_MISC_ENABLE), MISC_ENABLE_RESET);
+	CHECK_EQ(rd(MSR_IA32_MISC_ENABLE), MISC_ENABLE_RESET | MISC_ENABLE_LIMIT_CPUID);
+	CHECK_EQ(cpuid_eax(0), 2);
 }
 
 /* Changing BTS/PEBS unavailable is #GP (KVM); other bits are ignored:
@@ -456,7 +459,7 @@ int main(void)
 	RUN(test_efer_lma_read_only);
 	RUN(test_misc_enable_reset_value);
 	RUN(test_misc_enable_writable_bits_stick);
-	RUN(test_misc_enable_limit_cpuid_needs_leaves_above_2);
+	RUN(test_misc_enable_limit_cpuid_whatever_the_host);
 	RUN(test_misc_enable_other_bits);
 	RUN(test_bases_canonical_48);
 	RUN(test_bases_canonical_57);

@@ -9,24 +9,21 @@
 #include "vmm/dev/acpi_guest.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/tsc.h"
+#include "arch/x86_64/tsc_freq.h"
 #include "drivers/rtc.h"
 #include "hv/string.h"
-
-#define LAPIC_BUS_HZ 100000000ull   /* the APIC timer's input clock, unless CPUID says */
 
 /*
  * Linux takes the APIC timer to run at the core crystal clock of CPUID
  * leaf 0x15 when that leaf states one, and then does not calibrate it:
- * give the virtual APIC timer that frequency so the guest's tick is right.
+ * the virtual APIC timer runs at the crystal of the guest's leaf 0x15
+ * (the host's, or TSC_GUEST_CRYSTAL_HZ), so the guest's tick is right.
  */
 static uint64_t lapic_bus_hz(void)
 {
-	if (cpuid(0, 0).eax >= 0x15) {
-		struct cpuid_regs r = cpuid(0x15, 0);
-		if (r.eax && r.ebx && r.ecx)
-			return r.ecx;
-	}
-	return LAPIC_BUS_HZ;
+	uint32_t crystal = tsc_leaf_15(tsc_hz()).ecx;
+
+	return crystal ? crystal : TSC_GUEST_CRYSTAL_HZ;   /* 0 only before tsc_init() */
 }
 
 static uint64_t clock_ns(void *ctx)

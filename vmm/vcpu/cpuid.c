@@ -8,8 +8,11 @@
  * initial APIC id is its virtual local APIC's).  The local APIC, x2APIC and TSC-deadline bits are set
  * whatever the host has: the virtual local APIC provides all three.
  * OSXSAVE and OSPKE follow the guest's CR4, and the maximum basic leaf
- * IA32_MISC_ENABLE's Limit CPUID Maxval bit.  The hypervisor bit is set
- * and leaf 0x40000000 carries our signature.
+ * IA32_MISC_ENABLE's Limit CPUID Maxval bit.  Leaves 0x15 and 0x16 state
+ * the TSC frequency the hypervisor uses, the host's own leaves when they
+ * do (arch/x86_64/tsc_freq.h): a host that stops short of 0x16 has its
+ * maximum raised to it, and the leaves it lacks below read as zeros.
+ * The hypervisor bit is set and leaf 0x40000000 carries our signature.
  */
 #include "vmm/vcpu/exit.h"
 #include "vmm/vcpu/msr.h"
@@ -17,6 +20,8 @@
 #include "vmm/partition.h"
 #include "vmm/vmx/vmx.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/tsc.h"
+#include "arch/x86_64/tsc_freq.h"
 #include "hv/hypercall.h"
 #include "hv/string.h"
 
@@ -48,6 +53,8 @@
 #define CR4_PKE       (1ull << 22)
 
 #define HV_LEAF_BASE  0x40000000u
+#define LEAF_TSC      0x15u
+#define LEAF_FREQ     0x16u     /* the guest's maximum basic leaf, at least */
 
 /* What the guest's own local APIC says its ID is. */
 static uint32_t apic_id(const struct vcpu *v)
@@ -115,6 +122,23 @@ static void leaf_hypervisor(uint32_t leaf, struct cpuid_regs *r)
 	}
 }
 
+/*
+ * A basic leaf as the host has it, but for the frequency leaves, which
+ * are the guest's always.  Past the host's maximum an Intel CPU answers
+ * with its highest leaf's data (SDM Vol. 2A, CPUID): below 0x15, where
+ * the guest's maximum now reaches, that would be garbage, so zeros.
+ */
+static struct cpuid_regs basic_leaf(uint32_t leaf, uint32_t sub)
+{
+	if (leaf == LEAF_TSC)
+		return tsc_leaf_15(tsc_hz());
+	if (leaf == LEAF_FREQ)
+		return tsc_leaf_16(tsc_hz());
+	if (leaf > 0 && leaf < LEAF_TSC && leaf > cpuid(0, 0).eax)
+		return (struct cpuid_regs){ 0 };
+	return cpuid(leaf, sub);
+}
+
 enum exit_result exit_cpuid(struct vcpu *v, uint64_t qual)
 {
 	uint32_t leaf = (uint32_t)v->regs.rax, sub = (uint32_t)v->regs.rcx;
@@ -123,9 +147,10 @@ enum exit_result exit_cpuid(struct vcpu *v, uint64_t qual)
 	if ((leaf & 0xf0000000u) == HV_LEAF_BASE) {
 		leaf_hypervisor(leaf, &r);
 	} else {
-		r = cpuid(leaf, sub);
+		r = basic_leaf(leaf, sub);
 		switch (leaf) {
 		case 0:
+			r.eax = MAX(r.eax, LEAF_FREQ);
 			/* SDM Vol. 4, IA32_MISC_ENABLE[22]: the maximum reads 2 */
 			if (v->msr.misc_enable & MISC_ENABLE_LIMIT_CPUID)
 				r.eax = MIN(r.eax, 2);

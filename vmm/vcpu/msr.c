@@ -172,17 +172,14 @@ static bool write_efer(struct vcpu *v, uint64_t val)
 
 /*
  * IA32_MISC_ENABLE bits the guest may change: fast strings (kept; the
- * CPU's own setting stays), and Limit CPUID Maxval where CPUID.0:EAX is
- * above 2 (cpuid.c then reports 2).  MONITOR (bit 18) is not among them:
+ * CPU's own setting stays), and Limit CPUID Maxval, which matters where
+ * CPUID.0:EAX is above 2: the guest's always is, at 0x16 or more
+ * (cpuid.c; it then reports 2).  MONITOR (bit 18) is not among them:
  * the virtual CPU has no MONITOR/MWAIT, so the bit stays 0.
  */
 static uint64_t misc_enable_writable(void)
 {
-	uint64_t bits = MISC_ENABLE_FAST_STRINGS;
-
-	if (cpuid(0, 0).eax > 2)
-		bits |= MISC_ENABLE_LIMIT_CPUID;
-	return bits;
+	return MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_LIMIT_CPUID;
 }
 
 /*
