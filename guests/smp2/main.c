@@ -282,7 +282,12 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	if (check_eq("multiboot magic", magic, MB_BOOT_MAGIC))
 		boot_info = mbi;
 
-	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+	/* steps=N on the command line: only the first N (a quick run, for
+	 * the restart test); the AP is then left running at the end */
+	uint64_t nsteps = sizeof(steps) / sizeof(steps[0]);
+	cmdline_init(mbi);
+	cmdline_number("steps", &nsteps);
+	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]) && i < nsteps; i++) {
 		con_printf("smp2: step %u: %s\n", i + 1, steps[i].what);
 		if (!steps[i].run()) {
 			con_printf("smp2: step %u failed; the rest need it, "

@@ -256,8 +256,22 @@ static void test_frequency_leaf_15_without_crystal(void)
 	CHECK_EQ(guest_cpuid(0x16, 0).eax, 2100);
 }
 
+/* A local APIC disabled globally is gone from CPUID.1:EDX (SDM 11.4.3). */
+static void test_apic_bit_follows_apic_base(void)
+{
+	fx_setup(MIB(2));
+	fake_cpuid_set(0, FAKE_CPUID_ANY_SUB, 0x16, 0, 0, 0);
+	fake_cpuid_set(1, FAKE_CPUID_ANY_SUB, 0x906ea, 0, 0, 0);
+	CHECK(guest_cpuid(1, 0).edx & (1u << 9));
+	CHECK_EQ(vlapic_set_base(&fx_vcpu->lapic, VLAPIC_BASE_ADDR | VLAPIC_BASE_BSP), 0);
+	CHECK(!(guest_cpuid(1, 0).edx & (1u << 9)));
+	CHECK_EQ(vlapic_set_base(&fx_vcpu->lapic, VLAPIC_BASE_ADDR | VLAPIC_BASE_BSP | VLAPIC_BASE_EN), 0);
+	CHECK(guest_cpuid(1, 0).edx & (1u << 9));
+}
+
 int main(void)
 {
+	RUN(test_apic_bit_follows_apic_base);
 	RUN(test_passthrough);
 	RUN(test_leaf_1);
 	RUN(test_upper_halves_ignored);

@@ -216,11 +216,41 @@ static void test_not_a_device(void)
 	setup_flat32();
 	CHECK_EQ(mmio_exit(fx_vcpu, GPA(APIC + PAGE_SIZE)), EXIT_UNHANDLED);
 	CHECK_EQ(mmio_exit(fx_vcpu, GPA(APIC - 4)), EXIT_UNHANDLED);
-	/* in x2APIC mode the page is gone */
-	CHECK_EQ(vlapic_set_base(lapic(), APIC | VLAPIC_BASE_EN | VLAPIC_BASE_EXTD | VLAPIC_BASE_BSP), 0);
-	CHECK_EQ(mmio_exit(fx_vcpu, GPA(APIC + 0x30)), EXIT_UNHANDLED);
 	CHECK_EQ(fx_part.end_reason[0], 0);
 	CHECK_EQ(rip(), FX_RIP);
+}
+
+/* With the APIC off (x2APIC mode, or globally disabled) nothing answers
+ * at its page: reads give all ones, writes are dropped, the guest goes
+ * on (SDM Vol. 3A 11.4.3, 11.12.1.2). */
+static void test_apic_page_with_the_apic_off(void)
+{
+	static const uint8_t rd[] = { 0xa1, 0x30, 0x00, 0xe0, 0xfe };   /* mov 0xfee00030, %eax */
+	static const uint8_t wr[] = { 0xa3, 0x80, 0x00, 0xe0, 0xfe };   /* mov %eax, 0xfee00080 */
+	const uint64_t bases[] = { APIC | VLAPIC_BASE_EN | VLAPIC_BASE_EXTD | VLAPIC_BASE_BSP,
+				   APIC | VLAPIC_BASE_BSP };
+
+	for (int i = 0; i < 2; i++) {
+		setup_flat32();
+		CHECK_EQ(vlapic_set_base(lapic(), bases[i]), 0);
+		code(rd, sizeof(rd));
+		fx_vcpu->regs.rax = 0x1234;
+		CHECK_EQ(mmio_exit(fx_vcpu, GPA(APIC + 0x30)), EXIT_HANDLED);
+		CHECK_EQ(fx_vcpu->regs.rax, 0xffffffffull);
+		CHECK_EQ(rip(), FX_RIP + sizeof(rd));
+		fake_vmcs_set(VMCS_GUEST_RIP, FX_RIP);
+		code(wr, sizeof(wr));
+		fx_vcpu->regs.rax = 0xf0;
+		CHECK_EQ(mmio_exit(fx_vcpu, GPA(APIC + 0x80)), EXIT_HANDLED);
+		CHECK_EQ(lapic()->tpr, 0u);                 /* nothing reached the APIC */
+		CHECK_EQ(fx_part.end_reason[0], 0);
+	}
+	/* enabled again: the APIC is back, its registers reset (11.4.3) */
+	CHECK_EQ(vlapic_set_base(lapic(), APIC | VLAPIC_BASE_EN | VLAPIC_BASE_BSP), 0);
+	fake_vmcs_set(VMCS_GUEST_RIP, FX_RIP);
+	code(rd, sizeof(rd));
+	CHECK_EQ(mmio_exit(fx_vcpu, GPA(APIC + 0x30)), EXIT_HANDLED);
+	CHECK_EQ((uint32_t)fx_vcpu->regs.rax, VLAPIC_VERSION);
 }
 
 int main(void)
@@ -236,5 +266,6 @@ int main(void)
 	RUN(test_fetch_fails);
 	RUN(test_fetch_at_end_of_ram);
 	RUN(test_not_a_device);
+	RUN(test_apic_page_with_the_apic_off);
 	return check_summary();
 }

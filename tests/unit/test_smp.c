@@ -13,6 +13,7 @@
 #include "vmm/vcpu/smp.h"
 #include "vmm/vcpu/mailbox.h"
 #include "vmm/dev/ipi_route.h"
+#include "vmm/vmx/vmx_caps.h"
 #include "drivers/acpi.h"
 #include "vmm/dev/acpi_guest.h"
 
@@ -212,6 +213,19 @@ static void test_sipi_to_a_running_vcpu_is_ignored(void)
 	CHECK_EQ(ap->sipi_vector, 0x11);
 }
 
+/* An NMI to itself (the self shorthand) is delivered too. */
+static void test_self_nmi(void)
+{
+	struct vcpu *v = &fx_part.vcpus[1];
+
+	setup();
+	send(1, 0, VLAPIC_ICR_SH_SELF | (VLAPIC_DM_NMI << 8));
+	CHECK(mbox_has_mail(&v->mbox));
+	vcpu_take_mail(v);
+	CHECK(v->nmi_pending);
+	CHECK(!mbox_has_mail(&fx_part.vcpus[0].mbox));
+}
+
 static void test_init_to_the_boot_vcpu_is_not_taken(void)
 {
 	struct vcpu *bsp = &fx_part.vcpus[0];
@@ -230,14 +244,18 @@ static void test_nmi_ipi_is_injected_unless_blocked(void)
 	send(1, 0, VLAPIC_DM_NMI << 8);
 	vcpu_take_mail(v);
 	CHECK(v->nmi_pending);
-	/* blocked by an NMI in service: stays pending */
+	/* blocked by an NMI in service: stays pending, and the NMI window
+	 * exit is asked for (virtual NMIs) */
+	vmx_caps.virtual_nmis = true;
 	fake_vmcs_set(VMCS_GUEST_INTERRUPTIBILITY, VMX_INTERRUPTIBILITY_NMI);
 	vcpu_inject_interrupts(v, 0);
 	CHECK(v->nmi_pending);
 	CHECK_EQ(fake_vmcs_get(VMCS_ENTRY_INTR_INFO) & VMX_INTR_INFO_VALID, 0u);
+	CHECK(fake_vmcs_get(VMCS_PROC_BASED_CTLS) & VMX_PROC_NMI_WINDOW_EXITING);
 	fake_vmcs_set(VMCS_GUEST_INTERRUPTIBILITY, 0);
 	vcpu_inject_interrupts(v, 0);
 	CHECK(!v->nmi_pending);
+	CHECK(!(fake_vmcs_get(VMCS_PROC_BASED_CTLS) & VMX_PROC_NMI_WINDOW_EXITING));
 	CHECK_EQ(fake_vmcs_get(VMCS_ENTRY_INTR_INFO),
 		 X86_VEC_NMI | VMX_INTR_INFO_VALID | (VMX_INTR_TYPE_NMI << VMX_INTR_INFO_TYPE_SHIFT));
 }
@@ -468,6 +486,7 @@ int main(void)
 	RUN(test_init_sipi_starts_a_waiting_vcpu);
 	RUN(test_sipi_to_a_running_vcpu_is_ignored);
 	RUN(test_init_to_the_boot_vcpu_is_not_taken);
+	RUN(test_self_nmi);
 	RUN(test_nmi_ipi_is_injected_unless_blocked);
 	RUN(test_stop_kicks_every_other_vcpu);
 	RUN(test_ept_flush_reaches_every_cpu);

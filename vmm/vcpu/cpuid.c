@@ -73,7 +73,9 @@ static void leaf_1(struct cpuid_regs *r, const struct vcpu *v)
 	r->ecx |= ECX_HYPERVISOR;
 	/* machine checks belong to the host: the guest sees no MCE/MCA banks */
 	r->edx &= ~(EDX_MCE | EDX_MCA | EDX_ACPI | EDX_TM | EDX_PBE);
-	r->edx |= EDX_APIC;
+	/* the local APIC is there unless the guest disabled it globally
+	 * (IA32_APIC_BASE.EN = 0: SDM Vol. 3A 11.4.3) */
+	r->edx = vlapic_get_base(&v->lapic) & VLAPIC_BASE_EN ? r->edx | EDX_APIC : r->edx & ~EDX_APIC;
 	/* N logical processors in the package (HTT says the field is valid);
 	 * its initial APIC id is its local APIC's */
 	unsigned n = (unsigned)v->part->nvcpus;

@@ -58,6 +58,13 @@ static enum exit_result exit_external_interrupt(struct vcpu *v, uint64_t qual)
 	return EXIT_HANDLED;
 }
 
+/* NMIs are no longer blocked: the run loop injects the pending one. */
+static enum exit_result exit_nmi_window(struct vcpu *v, uint64_t qual)
+{
+	vmcs_write32(VMCS_PROC_BASED_CTLS, vmcs_read32(VMCS_PROC_BASED_CTLS) & ~VMX_PROC_NMI_WINDOW_EXITING);
+	return EXIT_HANDLED;
+}
+
 /* The guest ran until its exit timer (inject.h): the run loop does the rest. */
 static enum exit_result exit_preemption_timer(struct vcpu *v, uint64_t qual)
 {
@@ -134,6 +141,7 @@ static const exit_handler_fn handlers[] = {
 	[EXIT_REASON_CPUID] = exit_cpuid,
 	[EXIT_REASON_HLT] = exit_hlt,
 	[EXIT_REASON_PREEMPTION_TIMER] = exit_preemption_timer,
+	[EXIT_REASON_NMI_WINDOW] = exit_nmi_window,
 	[EXIT_REASON_INVD] = exit_skip,
 	[EXIT_REASON_WBINVD] = exit_skip,
 	[EXIT_REASON_VMCALL] = exit_vmcall,

@@ -24,14 +24,35 @@ static void set_window_exiting(bool on)
 		vmcs_write32(VMCS_PROC_BASED_CTLS, want);
 }
 
-/* Give the guest an NMI the mailbox brought, unless NMIs are blocked. */
+static void set_nmi_window_exiting(bool on)
+{
+	uint32_t ctl = vmcs_read32(VMCS_PROC_BASED_CTLS);
+	uint32_t want = on ? ctl | VMX_PROC_NMI_WINDOW_EXITING : ctl & ~VMX_PROC_NMI_WINDOW_EXITING;
+
+	if (want != ctl)
+		vmcs_write32(VMCS_PROC_BASED_CTLS, want);
+}
+
+/*
+ * Give the guest an NMI the mailbox brought, unless NMIs are blocked (an
+ * NMI handler runs until its IRET) or another event goes first; then the
+ * NMI window exit says when it can go in (SDM Vol. 3C 25.3, 26.7.6).
+ * Without virtual NMIs there is no such exit: it is looked at again on
+ * the next exits.
+ */
 static bool inject_nmi(struct vcpu *v)
 {
-	if (vmcs_read32(VMCS_ENTRY_INTR_INFO) & VMX_INTR_INFO_VALID)
+	uint32_t intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
+
+	if ((vmcs_read32(VMCS_ENTRY_INTR_INFO) & VMX_INTR_INFO_VALID) ||
+	    (intr & (VMX_INTERRUPTIBILITY_NMI | VMX_INTERRUPTIBILITY_MOV_SS))) {
+		if (vmx_caps.virtual_nmis)
+			set_nmi_window_exiting(true);
 		return false;
-	if (vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY) & VMX_INTERRUPTIBILITY_NMI)
-		return false;   /* blocked until the guest's IRET; looked at again on later exits */
+	}
 	v->nmi_pending = false;
+	if (vmx_caps.virtual_nmis)
+		set_nmi_window_exiting(false);
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, X86_VEC_NMI | VMX_INTR_INFO_VALID |
 		     (VMX_INTR_TYPE_NMI << VMX_INTR_INFO_TYPE_SHIFT));
 	return true;

@@ -97,6 +97,16 @@ static void lapic_mmio_write(struct vcpu *v, uint64_t off, unsigned size, uint64
 	platform_touch(&v->part->platform);
 }
 
+/* Where no device answers: reads float high, writes go nowhere. */
+static uint64_t nothing_read(struct vcpu *v, uint64_t off, unsigned size)
+{
+	return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
+}
+
+static void nothing_write(struct vcpu *v, uint64_t off, unsigned size, uint64_t val)
+{
+}
+
 /* The I/O APIC is the partition's: under its device lock. */
 static uint64_t ioapic_mmio_read(struct vcpu *v, uint64_t off, unsigned size)
 {
@@ -122,6 +132,10 @@ enum exit_result mmio_exit(struct vcpu *v, gpa_t gpa)
 
 	if (vlapic_mmio_enabled(l) && gpa.v >= apic.base.v && gpa.v < apic.base.v + PAGE_SIZE)
 		return mmio_emulate(v, gpa, &apic);
+	/* the APIC page with the APIC off (globally disabled, or x2APIC
+	 * mode): nothing answers there, as on a PC */
+	if (!vlapic_mmio_enabled(l) && gpa.v >= apic.base.v && gpa.v < apic.base.v + PAGE_SIZE)
+		return mmio_emulate(v, gpa, &(struct mmio_device){ apic.base, nothing_read, nothing_write });
 	if (gpa.v >= VIOAPIC_BASE && gpa.v < VIOAPIC_BASE + VIOAPIC_MMIO_SIZE)
 		return mmio_emulate(v, gpa, &ioapic);
 	return EXIT_UNHANDLED;

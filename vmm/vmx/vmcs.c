@@ -69,7 +69,7 @@ static bool setup_controls(struct vcpu *v)
 	/* virtual NMIs: the guest's IRET ends the blocking of an NMI we inject
 	 * (without them it never would, SDM Vol. 3C 26.3) */
 	uint32_t pin = VMX_PIN_EXTINT_EXITING | VMX_PIN_NMI_EXITING |
-		       ((uint32_t)(vmx_caps.pin >> 32) & VMX_PIN_VIRTUAL_NMIS);
+		       (vmx_caps.virtual_nmis ? VMX_PIN_VIRTUAL_NMIS : 0);
 	/* the VMX-preemption timer makes a guest that never exits leave on
 	 * time for its timers and console input (vmm/vcpu/inject.c) */
 	if (vmx_caps.preempt_timer)

@@ -109,6 +109,8 @@ static void decode(struct vmx_caps *c)
 	c->apicv = p2 & VMX_PROC2_VIRT_APIC_ACCESSES;
 	c->x2apic_virt = p2 & VMX_PROC2_VIRT_X2APIC;
 	c->x2apic = cpuid(1, 0).ecx & (1u << 21);
+	c->virtual_nmis = ((c->pin >> 32) & VMX_PIN_VIRTUAL_NMIS) &&
+			  ((c->proc >> 32) & VMX_PROC_NMI_WINDOW_EXITING);
 	c->preempt_timer = (c->pin >> 32) & VMX_PIN_PREEMPTION_TIMER;
 	c->preempt_save = c->preempt_timer && ((c->exit >> 32) & VMX_EXIT_SAVE_PREEMPTION_TIMER);
 	c->preempt_rate = (unsigned)(c->misc & 0x1f);   /* IA32_VMX_MISC bits 4:0 */

@@ -13,6 +13,7 @@ struct vmx_caps {
 	bool ept, ept_2m, ept_1g, ept_wb, ept_4level, ept_ad;
 	bool unrestricted, vpid, invept, invept_single, invept_all;
 	bool invvpid, apicv, x2apic_virt, x2apic;
+	bool virtual_nmis;       /* pin-based control 5, and NMI-window exiting with it */
 	bool preempt_timer;      /* the VMX-preemption timer (pin-based control 6) */
 	bool preempt_save;       /* ... and the VM-exit control that saves its value */
 	unsigned preempt_rate;   /* it counts down once every 2^rate TSC ticks */
