@@ -100,6 +100,20 @@ static void ept_setup(struct partition *p, const struct guest_cfg *g)
 		panic("ept_init failed for guest %s (%d)", p->name, err);
 }
 
+/* Zeroed room for n vCPUs, from the kernel's pages (not the image's bss:
+ * most partitions have one). */
+static struct vcpu *alloc_vcpus(int n)
+{
+	uint64_t bytes = (uint64_t)n * sizeof(struct vcpu);
+	unsigned order = 0;
+
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	struct vcpu *v = phys_to_virt(kpage_alloc(order));
+	memset(v, 0, PAGE_SIZE << order);
+	return v;
+}
+
 static bool partition_create(struct partition *p, const struct guest_cfg *g, int id,
 			     const struct hv_options *opts)
 {
@@ -134,6 +148,7 @@ static bool partition_create(struct partition *p, const struct guest_cfg *g, int
 	pool_setup(&p->pool, HPA(p->base.v + p->ram_size), (uint32_t)npool);
 	ept_setup(p, g);
 	p->nvcpus = g->ncpus;
+	p->vcpus = alloc_vcpus(p->nvcpus);
 	p->dev_owner = p->ept_owner = -1;
 	for (int i = 0; i < p->nvcpus; i++) {
 		struct vcpu *v = &p->vcpus[i];

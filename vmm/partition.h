@@ -50,7 +50,7 @@ struct partition {
 	const char *name;
 	unsigned cpu;                    /* the boot vCPU's host CPU */
 	int nvcpus;
-	struct vcpu vcpus[CONFIG_MAX_VCPUS];
+	struct vcpu *vcpus;              /* nvcpus of them, in hypervisor memory */
 	spinlock_t dev_lock, ept_lock;   /* see the top of this file */
 	volatile int dev_owner, ept_owner;   /* the host CPU holding each, -1 if none */
 	volatile bool stop;              /* every vCPU leaves the guest: it ended */

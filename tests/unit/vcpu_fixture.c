@@ -108,6 +108,10 @@ struct vcpu *fx_setup_caps(uint64_t ram_size, struct ept_caps caps)
 	p->base = virt_to_phys(mem);
 	p->ram_size = ram_size;
 	p->total_size = total;
+	static struct vcpu vcpus[CONFIG_MAX_VCPUS];
+
+	memset(vcpus, 0, sizeof(vcpus));
+	p->vcpus = vcpus;                /* partition_create() allocates them */
 	p->nvcpus = 1;
 	p->vcpus[0].part = p;
 	p->logged_ports.max = PARTITION_PORTS_LOGGED;     /* as partition_create() sets them */
