@@ -33,11 +33,13 @@
 #include <stdint.h>
 
 struct hc_partition_info {
-	uint32_t version;      /* 1 */
-	uint32_t cpu;          /* host CPU index the guest runs on */
+	uint32_t version;      /* 2 (1 had no ncpus and vcpu) */
+	uint32_t cpu;          /* host CPU index the calling vCPU runs on */
 	uint64_t ram_size;     /* bytes of guest RAM, from gpa 0 */
 	uint64_t hpa_base;     /* informational: where the partition lives */
 	char name[32];         /* NUL-terminated guest name */
+	uint32_t ncpus;        /* vCPUs of the partition */
+	uint32_t vcpu;         /* the calling vCPU's number (its APIC id) */
 };
 #endif
 

@@ -90,13 +90,31 @@ static void test_partition_info(void)
 	fx_setup(RAM);
 	CHECK_EQ(call(HC_PARTITION_INFO, 0x3000, 0), 0);
 	fx_read(0x3000, &info, sizeof(info));
-	CHECK_EQ(info.version, 1);
+	CHECK_EQ(info.version, 2);
 	CHECK_EQ(info.cpu, FX_CPU);
+	CHECK_EQ(info.ncpus, 1);
+	CHECK_EQ(info.vcpu, 0);
 	CHECK_EQ(info.ram_size, RAM);
 	CHECK_EQ(info.hpa_base, fx_part.base.v);
 	CHECK(strcmp(info.name, FX_NAME) == 0);
 	CHECK_EQ(call(HC_PARTITION_INFO, RAM - 8, 0), (uint64_t)HC_EFAULT);
 	CHECK_EQ(call(HC_PARTITION_INFO, 0xfee00000ull, 0), (uint64_t)HC_EFAULT);
+}
+
+/* Each vCPU of a partition learns its own number and host CPU. */
+static void test_partition_info_of_an_ap(void)
+{
+	struct hc_partition_info info;
+
+	fx_setup(RAM);
+	fx_part.nvcpus = 3;
+	fx_vcpu->id = 2;
+	fx_vcpu->cpu = 6;
+	CHECK_EQ(call(HC_PARTITION_INFO, 0x3000, 0), 0);
+	fx_read(0x3000, &info, sizeof(info));
+	CHECK_EQ(info.ncpus, 3);
+	CHECK_EQ(info.vcpu, 2);
+	CHECK_EQ(info.cpu, 6);
 }
 
 static void test_partition_info_long_name(void)
@@ -160,6 +178,7 @@ int main(void)
 	RUN(test_console_write_bad_buffer);
 	RUN(test_partition_info);
 	RUN(test_partition_info_long_name);
+	RUN(test_partition_info_of_an_ap);
 	RUN(test_exit);
 	RUN(test_cpl_not_zero);
 	RUN(test_32bit_guest);

@@ -114,6 +114,7 @@ struct vcpu *fx_setup_caps(uint64_t ram_size, struct ept_caps caps)
 	p->vcpus = vcpus;                /* partition_create() allocates them */
 	p->nvcpus = 1;
 	p->vcpus[0].part = p;
+	p->vcpus[0].cpu = FX_CPU;
 	p->logged_ports.max = PARTITION_PORTS_LOGGED;     /* as partition_create() sets them */
 	p->logged_msrs.max = PARTITION_MSRS_LOGGED;
 	frame_pool_init(&p->pool, HPA(p->base.v + ram_size), (uint32_t)npool, pool_index,

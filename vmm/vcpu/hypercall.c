@@ -34,7 +34,8 @@ static int64_t hc_partition_info(struct vcpu *v, gpa_t gpa)
 {
 	struct partition *p = v->part;
 	struct hc_partition_info info = {
-		.version = 1, .cpu = p->cpu, .ram_size = p->ram_size, .hpa_base = p->base.v,
+		.version = 2, .cpu = v->cpu, .ram_size = p->ram_size, .hpa_base = p->base.v,
+		.ncpus = (uint32_t)p->nvcpus, .vcpu = (uint32_t)v->id,
 	};
 
 	memcpy(info.name, p->name, MIN(strlen(p->name), sizeof(info.name) - 1));
