@@ -38,6 +38,7 @@
  * there; 4 KiB leaves always are.
  */
 #include "ept/ept.h"
+#include "ept/guest_ram.h"
 #include "hv/string.h"
 
 /* Guest-physical addresses a 4-level walk covers (48 bits). */
@@ -203,8 +204,9 @@ static bool large_allowed(const struct ept *e, unsigned level)
 
 /*
  * The largest leaf for gpa: the CPU supports it, the block it covers lies
- * inside guest RAM, its host address is aligned to its size (the guest
- * address is by construction), and it stays clear of the forced-4K region.
+ * inside one range of guest RAM (never across the hole below 4 GiB), its
+ * host address is aligned to its size (the guest address is by
+ * construction), and it stays clear of the forced-4K region.
  */
 static unsigned leaf_level_for(const struct ept *e, gpa_t gpa)
 {
@@ -212,11 +214,11 @@ static unsigned leaf_level_for(const struct ept *e, gpa_t gpa)
 
 	for (l = EPT_LEVEL_1G; l > EPT_LEVEL_4K; l--) {
 		uint64_t size = ept_level_size(l);
-		uint64_t start = ALIGN_DOWN(gpa.v, size);
+		gpa_t start = GPA(ALIGN_DOWN(gpa.v, size));
 
-		if (large_allowed(e, l) && start + size <= e->ram_size &&
-		    IS_ALIGNED(e->ram_base.v + start, size) &&
-		    !overlaps_small(e, start, size))
+		if (large_allowed(e, l) && guest_ram_contains(e->ram_size, start, size) &&
+		    IS_ALIGNED(guest_ram_hpa(e->ram_base, e->ram_size, start).v, size) &&
+		    !overlaps_small(e, start.v, size))
 			return l;
 	}
 	return EPT_LEVEL_4K;
@@ -290,7 +292,7 @@ static enum ept_result install_leaf(struct ept *e, gpa_t gpa, unsigned level,
 				    unsigned need, unsigned access)
 {
 	uint64_t size = ept_level_size(level);
-	hpa_t hpa = HPA(e->ram_base.v + ALIGN_DOWN(gpa.v, size));
+	hpa_t hpa = guest_ram_hpa(e->ram_base, e->ram_size, GPA(ALIGN_DOWN(gpa.v, size)));
 	unsigned perms = leaf_perms(e, level);
 	bool split = (access & EPT_ACC_X) && !(perms & EPT_E_X);
 	struct ept_cache c;
@@ -346,8 +348,8 @@ enum ept_result ept_fault(struct ept *e, gpa_t gpa, unsigned access, bool *flush
 
 	if (!hpa_valid(e->root))
 		return EPT_ERROR;
-	if (gpa.v >= e->ram_size)
-		return EPT_OUTSIDE;
+	if (!guest_ram_contains(e->ram_size, gpa, 1))
+		return EPT_OUTSIDE;   /* above the RAM, or in the hole below 4 GiB */
 	access &= EPT_ACC_MASK;
 
 	want = leaf_level_for(e, gpa);
@@ -399,7 +401,7 @@ static bool config_ok(const struct ept_config *cfg)
 
 	if (!o->alloc || !o->free || !o->hva || !o->zero)
 		return false;
-	if (cfg->ram_size == 0 || cfg->ram_size > EPT_GPA_LIMIT ||
+	if (cfg->ram_size == 0 || guest_ram_end(cfg->ram_size) > EPT_GPA_LIMIT ||
 	    !IS_ALIGNED(cfg->ram_size, PAGE_SIZE) ||
 	    !IS_ALIGNED(cfg->ram_base.v, PAGE_SIZE))
 		return false;

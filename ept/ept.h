@@ -1,8 +1,11 @@
 /*
  * A partition's second-level page tables (EPT), built on demand.
  *
- * The guest's RAM is gpa [0, ram_size) mapped linearly onto hpa
- * [ram_base, ram_base + ram_size).  Nothing is mapped up front: ept_init()
+ * The guest's RAM is ram_size bytes at hpa [ram_base, ram_base + ram_size),
+ * seen at gpa [0, 3 GiB) and, past the device hole, from 4 GiB on
+ * (ept/guest_ram.h has the layout; a gpa in the hole is not RAM, so a
+ * fault there is EPT_OUTSIDE, as above the RAM).  No leaf spans the hole.
+ * Nothing is mapped up front: ept_init()
  * allocates the root table only and every EPT violation the guest takes on
  * its RAM becomes one ept_fault(), which installs the largest leaf that fits
  * (1 GiB, 2 MiB or 4 KiB) after zeroing the memory it maps.
@@ -68,8 +71,9 @@ struct ept_stats {
 };
 
 struct ept_config {
-	hpa_t ram_base;            /* 4 KiB aligned; 2 MiB/1 GiB alignment enables large leaves */
-	uint64_t ram_size;         /* 4 KiB multiple, > 0 */
+	hpa_t ram_base;            /* 4 KiB aligned; 2 MiB/1 GiB alignment enables large leaves
+	                            * (RAM above 4 GiB is at ram_base + 3 GiB: also aligned) */
+	uint64_t ram_size;         /* bytes of RAM, 4 KiB multiple, > 0 */
 	gpa_t small_start, small_end; /* [start, end) gets 4 KiB leaves only; start == end: none.
 	                            * Rounded outwards to 4 KiB. */
 	struct ept_caps caps;

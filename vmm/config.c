@@ -13,6 +13,7 @@
 #include "hv/string.h"
 #include "hv/log.h"
 #include "vmm/config.h"
+#include "ept/guest_ram.h"
 
 #define CONFIG_MIN_MEMORY SIZE_2M
 #define CONFIG_MAX_CPU    4096	/* a sanity bound; the machine check is exact */
@@ -442,7 +443,7 @@ static void finish_block(struct parser *p)
 	else if (p->key_line[KEY_CPU] && p->key_line[KEY_CPUS])
 		report(p->cfg, g, p->key_line[KEY_CPUS], "guest '%s': both 'cpu' and 'cpus' are set",
 		       g->name);
-	if (g->small_end && g->memory && g->small_end > g->memory)
+	if (g->small_end && g->memory && g->small_end > guest_ram_end(g->memory))
 		report(p->cfg, g, p->key_line[KEY_SMALL_PAGES],
 		       "small_pages range ends beyond the guest's %llu MiB",
 		       (unsigned long long)(g->memory >> 20));

@@ -26,7 +26,8 @@
  *                          # guest has ended)
  *   small_pages = 0x200000-0x400000   # optional: a gpa range [start, end)
  *                          # the EPT maps with 4 KiB leaves (benchmarks);
- *                          # 2 MiB aligned, inside the guest's memory
+ *                          # 2 MiB aligned, below the end of the guest's
+ *                          # RAM (beyond 3 GiB RAM goes on at 4 GiB)
  *
  * Numbers are decimal or 0x hex.  cpu (or cpus), memory, image and format are
  * required.  Any value may be written in "double quotes".

@@ -119,6 +119,8 @@ static bool partition_create(struct partition *p, const struct guest_cfg *g, int
 {
 	uint64_t npool = frame_pool_pages(g->memory);
 	uint64_t pages = g->memory / PAGE_SIZE + npool;
+	/* 1 GiB aligned from 1 GiB up: then RAM above 4 GiB, at base + 3 GiB
+	 * (ept/guest_ram.h), is 1 GiB aligned too, and takes 1 GiB leaves */
 	unsigned align = g->memory >= SIZE_1G ? 18 : 9;
 	int img = config_find_module(&machine, g->image);
 

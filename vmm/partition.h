@@ -3,9 +3,10 @@
  * devices it sees.  A partition's slice is laid out as
  *
  *   base                       base + ram_size          base + total_size
- *   |  guest RAM (gpa 0 ...)   |  EPT frame pool (quota) |
+ *   |  guest RAM               |  EPT frame pool (quota) |
  *
- * so guest frames and the frames of its EPT tables both come from the
+ * where guest RAM is gpa [0, 3 GiB) and, past the device hole, gpa 4 GiB
+ * on, back to back (ept/guest_ram.h), so guest frames and the frames of its EPT tables both come from the
  * partition's own memory: one guest can never exhaust another's.
  *
  * Partitions are made once, at boot, from the config module; each then
@@ -56,8 +57,8 @@ struct partition {
 	volatile bool stop;              /* every vCPU leaves the guest: it ended */
 	unsigned epoch;                  /* boots so far: the APs reset for each */
 	unsigned ept_gen;                /* EPT invalidations every vCPU must do */
-	hpa_t base;                      /* guest RAM: gpa 0 -> base */
-	uint64_t ram_size;
+	hpa_t base;                      /* guest RAM: gpa 0 -> base (ept/guest_ram.h) */
+	uint64_t ram_size;               /* bytes of RAM, below and above the hole */
 	uint64_t total_size;             /* RAM plus the EPT frame pool */
 	struct frame_pool pool;
 	struct ept ept;

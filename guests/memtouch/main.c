@@ -6,15 +6,17 @@
  *   - what we write stays written (an address-dependent pattern, so a
  *     page mapped twice or at the wrong place shows up).
  * Two words per page (first and last) keep it fast in an emulator while
- * still faulting in every page.  Paging stays off: RAM is at most 1 GiB.
+ * still faulting in every page.  Paging stays off: the sweep stops below
+ * 4 GiB.  With pages=<gpa>,... only those pages are touched (pages.c),
+ * above 4 GiB too.
  *
  * Output: "check ...", "memtouch: <n> pages ok", "memtouch: PASS".
  */
 #include "guest.h"
+#include "memtouch.h"
 
 #define PAGE_SIZE    4096u
 #define LAST_WORD    (PAGE_SIZE - 4)
-#define PATTERN      0xA5A5A5A5u
 #define MAX_REPORTS  5
 #define ADDR_LIMIT   0xfffff000ull	/* highest page reachable without paging */
 
@@ -43,7 +45,7 @@ static bool page_has_loader_data(uint32_t page)
 
 static uint32_t pattern_at(uint32_t addr)
 {
-	return addr ^ PATTERN;
+	return addr ^ MEMTOUCH_PATTERN;
 }
 
 /* Read both words (must be zero), then write the pattern.  Returns the
@@ -92,6 +94,8 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	guest_init();
 	cmdline_init(mbi);
 	con_printf("memtouch: started, multiboot magic 0x%08x\n", magic);
+	if (memtouch_pages(mbi))
+		return 1;	/* not reached: it ends the guest */
 
 	/* Everything we need from the loader's data, before we overwrite it. */
 	uint64_t ram_end = guest_ram_end(mbi);

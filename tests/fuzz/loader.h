@@ -12,7 +12,8 @@
  * loader_probe() and then loader_load() (whatever the probe said: load
  * checks for itself) run against a fake guest memory whose first 2 MiB
  * are real; writes above that are checked and dropped.  A write or
- * zero outside [0, size) is refused, as the real one does, and every
+ * zero outside RAM (past its end or in the hole below 4 GiB,
+ * ept/guest_ram.h) is refused, as the real one does, and every
  * source range handed to write() must be readable memory.  Afterwards
  * `why` is a NUL-terminated sentence when a call failed, and a
  * successful load put its GDT (and page tables) inside guest RAM.
@@ -41,7 +42,7 @@ static int ram_write(void *ctx, gpa_t at, const void *src, uint64_t len)
 	struct fake_ram *r = ctx;
 	uint64_t gpa = at.v;
 
-	if (gpa > r->size || len > r->size - gpa)
+	if (len && !guest_ram_contains(r->size, at, len))
 		return -1;
 	FUZZ_ASSERT(len == 0 || !__asan_region_is_poisoned((void *)src, len));
 	if (gpa < BACKED)
@@ -54,7 +55,7 @@ static int ram_zero(void *ctx, gpa_t at, uint64_t len)
 	struct fake_ram *r = ctx;
 	uint64_t gpa = at.v;
 
-	if (gpa > r->size || len > r->size - gpa)
+	if (len && !guest_ram_contains(r->size, at, len))
 		return -1;
 	if (gpa < BACKED)
 		memset(r->buf + gpa, 0, MIN(len, BACKED - gpa));
@@ -98,9 +99,9 @@ static void check_why(const char *why, size_t whylen, int rc)
 static void check_boot(const struct boot_state *bs)
 {
 	FUZZ_ASSERT(bs->mode == BOOT_PROT32 || bs->mode == BOOT_LONG64);
-	FUZZ_ASSERT(bs->gdt_base < ram.size && bs->gdt_limit < ram.size - bs->gdt_base);
+	FUZZ_ASSERT(guest_ram_contains(ram.size, GPA(bs->gdt_base), bs->gdt_limit + 1u));
 	if (bs->mode == BOOT_LONG64)
-		FUZZ_ASSERT(bs->cr3 < ram.size && bs->cr3 % PAGE_SIZE == 0);
+		FUZZ_ASSERT(guest_ram_contains(ram.size, GPA(bs->cr3), PAGE_SIZE));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -11,20 +11,36 @@
 
 /*
  * RAM of `size` bytes of which the first `backed` are real; writes above
- * that are accepted and dropped (lets a test claim GiBs of RAM).
+ * that are accepted and dropped (lets a test claim GiBs of RAM).  As on
+ * a PC, RAM beyond the first 3 GiB is at 4 GiB and up (written out here
+ * again, not taken from ept/guest_ram.h, so the loaders are checked
+ * against an independent statement of the layout); writes into the hole
+ * or past the end are refused, and counted.
  */
 struct fake {
 	uint8_t *buf;
 	uint64_t size, backed;
+	unsigned refused;
 };
+
+static bool fake_is_ram(const struct fake *f, uint64_t gpa, uint64_t len)
+{
+	uint64_t low = f->size < GIB(3) ? f->size : GIB(3), high = f->size - low;
+
+	if (gpa <= low && len <= low - gpa)
+		return true;
+	return gpa >= GIB(4) && gpa - GIB(4) <= high && len <= high - (gpa - GIB(4));
+}
 
 static int fake_write(void *ctx, gpa_t at, const void *src, uint64_t len)
 {
 	struct fake *f = ctx;
 	uint64_t gpa = at.v;
 
-	if (gpa > f->size || len > f->size - gpa)
+	if (!fake_is_ram(f, gpa, len)) {
+		f->refused++;
 		return -1;
+	}
 	if (gpa < f->backed)
 		memcpy(f->buf + gpa, src, MIN(len, f->backed - gpa));
 	return 0;
@@ -35,8 +51,10 @@ static int fake_zero(void *ctx, gpa_t at, uint64_t len)
 	struct fake *f = ctx;
 	uint64_t gpa = at.v;
 
-	if (gpa > f->size || len > f->size - gpa)
+	if (!fake_is_ram(f, gpa, len)) {
+		f->refused++;
 		return -1;
+	}
 	if (gpa < f->backed)
 		memset(f->buf + gpa, 0, MIN(len, f->backed - gpa));
 	return 0;
@@ -53,6 +71,7 @@ static inline void fake_init(uint64_t size, uint64_t backed)
 	memset(fk.buf, 0xCC, backed);	/* untouched bytes stay 0xCC */
 	fk.size = size;
 	fk.backed = backed;
+	fk.refused = 0;
 	gm = (struct guest_mem){ size, fake_write, fake_zero, &fk };
 }
 

@@ -302,11 +302,12 @@ static void test_initrd_addr_max(void)
 	CHECK_EQ(rd64(BP + 0x2D0 + 48), GIB(2) - MIB(1));
 }
 
-/* XLF_CAN_BE_LOADED_ABOVE_4G: the initrd goes to the top of all RAM. */
+/* XLF_CAN_BE_LOADED_ABOVE_4G: the initrd goes to the top of all RAM,
+ * which for 8 GiB is 9 GiB (3 GiB below the hole, 5 GiB from 4 GiB). */
 static void test_initrd_above_4g(void)
 {
 	struct boot_state bs;
-	uint64_t at = ALIGN_DOWN(GIB(8) - sizeof(initrd), PAGE_SIZE);
+	uint64_t at = ALIGN_DOWN(GIB(9) - sizeof(initrd), PAGE_SIZE);
 
 	build_bz();
 	set16(0x236, 0x0003);
@@ -315,10 +316,60 @@ static void test_initrd_above_4g(void)
 	CHECK_EQ(rd32(BP + 0x218), (uint32_t)at);
 	CHECK_EQ(rd32(BP + 0xC0), at >> 32);
 	CHECK_EQ(rd32(BP + 0x21C), sizeof(initrd));
-	/* 8 GiB mapped: PDPT entries 0-7 */
+	/* gpa up to 9 GiB mapped, the hole too: PDPT entries 0-8 */
 	uint64_t pdpt = rd64(bs.cr3) & ~0xFFFull;
-	CHECK(rd64(pdpt + 7 * 8) & 1);
-	CHECK_EQ(rd64(pdpt + 8 * 8), 0);
+	CHECK(rd64(pdpt + 3 * 8) & 1);
+	CHECK(rd64(pdpt + 8 * 8) & 1);
+	CHECK_EQ(rd64(pdpt + 9 * 8), 0);
+	CHECK_EQ(fk.refused, 0);
+}
+
+/* Without XLF_CAN_BE_LOADED_ABOVE_4G (and initrd_addr_max above 3 GiB)
+ * the initrd ends where the RAM below the hole does, not in the hole. */
+static void test_initrd_below_hole(void)
+{
+	struct boot_state bs;
+	uint64_t at = ALIGN_DOWN(GIB(3) - sizeof(initrd), PAGE_SIZE);
+
+	build_bz();
+	set32(0x22C, 0xFFFFFFFF);
+	fake_init(GIB(5), MIB(64));
+	CHECK_EQ(load("", 1, &bs), 0);
+	CHECK_EQ(rd32(BP + 0x218), (uint32_t)at);
+	CHECK_EQ(rd32(BP + 0xC0), 0);
+	CHECK_EQ(fk.refused, 0);
+}
+
+/* A 5 GiB guest: e820 has RAM to 3 GiB and 2 GiB from 4 GiB, no hole. */
+static void test_e820_5g(void)
+{
+	struct boot_state bs;
+	uint64_t t = BP + 0x2D0;
+
+	build_bz();
+	fake_init(GIB(5), MIB(64));
+	CHECK_EQ(load("", 0, &bs), 0);
+	CHECK_EQ(rd8(BP + 0x1E8), 4);
+	CHECK_EQ(rd64(t + 0), 0);
+	CHECK_EQ(rd64(t + 8), 0x9FC00);
+	CHECK_EQ(rd32(t + 16), 1);
+	CHECK_EQ(rd64(t + 20), 0x9FC00);
+	CHECK_EQ(rd64(t + 28), 0x100000 - 0x9FC00);
+	CHECK_EQ(rd32(t + 36), 2);
+	CHECK_EQ(rd64(t + 40), 0x100000);
+	CHECK_EQ(rd64(t + 48), 0xC0000000 - 0x100000);
+	CHECK_EQ(rd32(t + 56), 1);
+	CHECK_EQ(rd64(t + 60), 0x100000000ull);
+	CHECK_EQ(rd64(t + 68), 0x80000000ull);
+	CHECK_EQ(rd32(t + 76), 1);
+	CHECK(all_bytes(t + 80, 20, 0));		/* no fifth entry */
+	/* no entry covers the local APIC or I/O APIC page */
+	for (unsigned i = 0; i < 4; i++) {
+		uint64_t a = rd64(t + 20 * i), n = rd64(t + 20 * i + 8);
+		CHECK(!(a <= 0xFEE00000ull && 0xFEE00000ull < a + n));
+		CHECK(!(a <= 0xFEC00000ull && 0xFEC00000ull < a + n));
+	}
+	CHECK_EQ(fk.refused, 0);
 }
 
 /* Above 64 GiB only the first 64 GiB are mapped; the tables stay low. */
@@ -335,7 +386,10 @@ static void test_map_limit(void)
 	CHECK_EQ(rd64(pdpt + 64 * 8), 0);
 	CHECK(last_pd + PAGE_SIZE <= 0x9FC00);
 	CHECK_EQ(rd64(last_pd + 511 * 8), (GIB(64) - SIZE_2M) | 0x83);
-	CHECK_EQ(rd64(BP + 0x2D0 + 48), GIB(100) - MIB(1));	/* e820: all RAM */
+	/* e820: all RAM, 3 GiB below the hole and 97 GiB from 4 GiB */
+	CHECK_EQ(rd64(BP + 0x2D0 + 48), GIB(3) - MIB(1));
+	CHECK_EQ(rd64(BP + 0x2D0 + 60), GIB(4));
+	CHECK_EQ(rd64(BP + 0x2D0 + 68), GIB(97));
 }
 
 /* ---- refusals ------------------------------------------------------------ */
@@ -572,6 +626,8 @@ int main(void)
 	RUN(test_not_relocatable);
 	RUN(test_initrd_addr_max);
 	RUN(test_initrd_above_4g);
+	RUN(test_initrd_below_hole);
+	RUN(test_e820_5g);
 	RUN(test_map_limit);
 	RUN(test_bad_images);
 	RUN(test_too_big_for_ram);

@@ -10,6 +10,7 @@
  * of ept_translate(), and check every entry's format and target.
  */
 #include "ept/ept.h"
+#include "ept/guest_ram.h"
 #include "check.h"
 
 #include <stdlib.h>
@@ -163,6 +164,28 @@ static void teardown(struct ept *e, struct fake *f)
 	fake_free_all(f);
 }
 
+/* ---- the guest RAM layout, written out again ---------------------------- */
+
+/* Offset in the host block of gpa for `size` bytes of RAM, ~0 if not RAM:
+ * RAM up to 3 GiB, the rest from 4 GiB (the PC layout of guest_ram.h,
+ * stated here independently of it). */
+static uint64_t want_offset(uint64_t size, uint64_t gpa)
+{
+	uint64_t low = size < GIB(3) ? size : GIB(3);
+
+	if (gpa < low)
+		return gpa;
+	if (gpa >= GIB(4) && gpa - GIB(4) < size - low)
+		return GIB(3) + (gpa - GIB(4));
+	return ~0ull;
+}
+
+/* The gpa of the byte at offset off of the block. */
+static uint64_t gpa_at(uint64_t off)
+{
+	return off < GIB(3) ? off : off + GIB(1);
+}
+
 /* ---- an independent reader of the tables -------------------------------- */
 
 struct tree {
@@ -205,11 +228,14 @@ static void scan(struct fake *f, const struct ept *e, hpa_t frame,
 			continue;
 		}
 		/* a leaf */
+		uint64_t off = want_offset(f->ram_size, gpa);
+
+		/* a leaf maps RAM all of it in one range (never the hole) */
 		if (level > EPT_LEVEL_1G || !(x & EPT_E_R) || !(x & EPT_E_W) ||
 		    ((x >> 3) & 7) != 6 || (x & EPT_E_IPAT) ||
 		    (level == 1 && (x & EPT_E_LARGE)) ||
-		    hpa != f->ram_base.v + gpa || hpa % size ||
-		    gpa + size > f->ram_size ||
+		    off == ~0ull || want_offset(f->ram_size, gpa + size - 1) != off + size - 1 ||
+		    hpa != f->ram_base.v + off || hpa % size ||
 		    hpa < f->ram_base.v || hpa + size > f->ram_base.v + f->ram_size)
 			t->bad++;
 		t->leaves[level]++;
@@ -272,14 +298,15 @@ static bool zeroed_once(struct fake *f)
 	return true;
 }
 
-/* Fault on every page of RAM; returns how many faults installed a leaf. */
+/* Fault on every page of RAM (below and above the hole); returns how
+ * many faults installed a leaf. */
 static uint64_t touch_all(struct ept *e, unsigned access)
 {
-	uint64_t gpa, mapped = 0;
+	uint64_t off, mapped = 0;
 
-	for (gpa = 0; gpa < e->ram_size; gpa += PAGE_SIZE) {
+	for (off = 0; off < e->ram_size; off += PAGE_SIZE) {
 		bool flush = false;
-		enum ept_result r = ept_fault(e, GPA(gpa), access, &flush);
+		enum ept_result r = ept_fault(e, GPA(gpa_at(off)), access, &flush);
 
 		if (r == EPT_MAPPED)
 			mapped++;
@@ -358,6 +385,9 @@ static void test_init_rejects(void)
 	c = config(f, caps_all); c.ram_base = HPA((1ull << 52) - GIB(1)); c.ram_size = GIB(2);
 	CHECK_EQ(ept_init(&e, &c), EPT_INIT_EINVAL);
 	c = config(f, caps_all); c.ram_base = HPA(0); c.ram_size = (1ull << 48) + PAGE_SIZE;
+	CHECK_EQ(ept_init(&e, &c), EPT_INIT_EINVAL);
+	/* RAM beyond 3 GiB sits 1 GiB higher: its end must be walkable too */
+	c = config(f, caps_all); c.ram_base = HPA(0); c.ram_size = (1ull << 48) - GIB(1) + PAGE_SIZE;
 	CHECK_EQ(ept_init(&e, &c), EPT_INIT_EINVAL);
 	c = config(f, caps_all); c.small_start = GPA(MIB(2)); c.small_end = GPA(MIB(1));
 	CHECK_EQ(ept_init(&e, &c), EPT_INIT_EINVAL);
@@ -894,6 +924,201 @@ static void test_full_touch_stays_inside(void)
 	}
 }
 
+/* ept/guest_ram.h against explicit values. */
+static void test_guest_ram_layout(void)
+{
+	struct guest_ram_range r[2];
+
+	/* up to 3 GiB: one range, linear */
+	CHECK_EQ(guest_ram_ranges(MIB(64), r), 1);
+	CHECK_EQ(r[0].start.v, 0);
+	CHECK_EQ(r[0].len, MIB(64));
+	CHECK_EQ(guest_ram_end(MIB(64)), MIB(64));
+	CHECK_EQ(guest_ram_offset(MIB(64), GPA(MIB(64) - 1)), MIB(64) - 1);
+	CHECK_EQ(guest_ram_offset(MIB(64), GPA(MIB(64))), GUEST_RAM_NONE);
+	CHECK_EQ(guest_ram_ranges(GIB(3), r), 1);
+	CHECK_EQ(guest_ram_end(GIB(3)), GIB(3));
+	CHECK_EQ(guest_ram_offset(GIB(3), GPA(GIB(4))), GUEST_RAM_NONE);
+
+	/* 5 GiB: [0, 3 GiB) and [4 GiB, 6 GiB) */
+	CHECK_EQ(guest_ram_ranges(GIB(5), r), 2);
+	CHECK_EQ(r[0].start.v, 0);
+	CHECK_EQ(r[0].len, GIB(3));
+	CHECK_EQ(r[1].start.v, GIB(4));
+	CHECK_EQ(r[1].len, GIB(2));
+	CHECK_EQ(guest_ram_low_size(GIB(5)), 0xC0000000ull);
+	CHECK_EQ(guest_ram_high_size(GIB(5)), GIB(2));
+	CHECK_EQ(guest_ram_end(GIB(5)), GIB(6));
+	CHECK_EQ(guest_ram_offset(GIB(5), GPA(0)), 0);
+	CHECK_EQ(guest_ram_offset(GIB(5), GPA(0xBFFFFFFF)), 0xBFFFFFFF);
+	CHECK_EQ(guest_ram_offset(GIB(5), GPA(0xC0000000)), GUEST_RAM_NONE);
+	CHECK_EQ(guest_ram_offset(GIB(5), GPA(0xFEC00000)), GUEST_RAM_NONE);
+	CHECK_EQ(guest_ram_offset(GIB(5), GPA(0xFEE00000)), GUEST_RAM_NONE);
+	CHECK_EQ(guest_ram_offset(GIB(5), GPA(0xFFFFFFFF)), GUEST_RAM_NONE);
+	CHECK_EQ(guest_ram_offset(GIB(5), GPA(0x100000000ull)), 0xC0000000ull);
+	CHECK_EQ(guest_ram_offset(GIB(5), GPA(0x17FFFFFFFull)), 0x13FFFFFFFull);
+	CHECK_EQ(guest_ram_offset(GIB(5), GPA(0x180000000ull)), GUEST_RAM_NONE);
+	CHECK_EQ(guest_ram_offset(GIB(5), GPA(~0ull)), GUEST_RAM_NONE);
+	CHECK_EQ(guest_ram_hpa(HPA(GIB(8)), GIB(5), GPA(GIB(4) + 5)).v, GIB(11) + 5);
+	CHECK(!hpa_valid(guest_ram_hpa(HPA(GIB(8)), GIB(5), GPA(0xFEE00000))));
+
+	/* ranges: inside one RAM range only */
+	CHECK(guest_ram_contains(GIB(5), GPA(0), GIB(3)));
+	CHECK(guest_ram_contains(GIB(5), GPA(GIB(4)), GIB(2)));
+	CHECK(guest_ram_contains(GIB(5), GPA(GIB(3) - 8), 8));
+	CHECK(!guest_ram_contains(GIB(5), GPA(GIB(3) - 8), 9));
+	CHECK(!guest_ram_contains(GIB(5), GPA(GIB(3) - 8), GIB(1) + 16));   /* across the hole */
+	CHECK(!guest_ram_contains(GIB(5), GPA(GIB(4) - 1), 2));
+	CHECK(!guest_ram_contains(GIB(5), GPA(GIB(6) - 1), 2));
+	CHECK(!guest_ram_contains(GIB(5), GPA(0), 0));
+	CHECK(!guest_ram_contains(GIB(5), GPA(GIB(4)), ~0ull));
+	CHECK(!guest_ram_contains(GIB(5), GPA(~0ull), 1));
+	CHECK(guest_ram_contains(GIB(5), GPA(GIB(6) - 1), 1));
+}
+
+/* A 5 GiB partition: the hole is outside RAM, both sides map. */
+static void test_hole_is_outside(void)
+{
+	static const uint64_t hole[] = {
+		GIB(3), GIB(3) + PAGE_SIZE, 0xFEC00000, 0xFEE00000, 0xFEE00030, GIB(4) - 1,
+		GIB(6), GIB(6) + SIZE_1G,
+	};
+	struct ept e;
+	struct fake *f = setup(&e, GIB(8), GIB(5), caps_all, 16);
+	unsigned i, level = 0;
+
+	for (i = 0; i < ARRAY_SIZE(hole); i++) {
+		bool flush = false;
+
+		CHECK_EQ(ept_fault(&e, GPA(hole[i]), EPT_ACC_R, &flush), EPT_OUTSIDE);
+		CHECK_EQ(ept_populate(&e, GPA(hole[i])), EPT_OUTSIDE);
+		CHECK(!flush);
+	}
+	CHECK_EQ(f->zero_calls, 0);
+	CHECK_EQ(tree_scan(f, &e).mapped, 0);
+
+	/* just below the hole: the third GiB, at base + 2 GiB */
+	CHECK_EQ(ept_fault(&e, GPA(GIB(3) - 1), EPT_ACC_W, NULL), EPT_MAPPED);
+	CHECK_EQ(ept_translate(&e, GPA(GIB(3) - 1), &level).v, GIB(8) + GIB(3) - 1);
+	CHECK_EQ(level, EPT_LEVEL_1G);
+	/* just above it: base + 3 GiB, a 1 GiB leaf too */
+	CHECK_EQ(ept_fault(&e, GPA(GIB(4)), EPT_ACC_W, NULL), EPT_MAPPED);
+	CHECK_EQ(ept_translate(&e, GPA(GIB(4) + 0x123), &level).v, GIB(11) + 0x123);
+	CHECK_EQ(level, EPT_LEVEL_1G);
+	CHECK_EQ(ept_fault(&e, GPA(GIB(6) - 1), EPT_ACC_R, NULL), EPT_MAPPED);
+	CHECK_EQ(ept_translate(&e, GPA(GIB(6) - 1), NULL).v, GIB(13) - 1);
+	/* the hole stays unmapped */
+	for (i = 0; i < ARRAY_SIZE(hole); i++)
+		CHECK(!hpa_valid(ept_translate(&e, GPA(hole[i]), NULL)));
+
+	/* all of it: five 1 GiB leaves, PML4 and PDPT, every page zeroed once */
+	CHECK_EQ(touch_all(&e, EPT_ACC_R), 2);
+	CHECK_EQ(e.stats.faults_1g, 5);
+	CHECK_EQ(e.stats.tables, 2);
+	CHECK(zeroed_once(f));
+	struct tree t = tree_scan(f, &e);
+	CHECK_EQ(t.bad, 0);
+	CHECK_EQ(t.mapped, GIB(5));
+	teardown(&e, f);
+}
+
+/* Leaf sizes at the edges of the hole. */
+static void test_hole_leaf_sizes(void)
+{
+	struct ept e;
+	struct fake *f;
+	struct tree t;
+	unsigned level = 0;
+
+	/* 3 GiB + 512 MiB: no whole GiB above 4 GiB, so 2 MiB leaves there */
+	f = setup(&e, GIB(8), GIB(3) + MIB(512), caps_all, 16);
+	CHECK_EQ(ept_fault(&e, GPA(GIB(4)), EPT_ACC_R, NULL), EPT_MAPPED);
+	CHECK_EQ(ept_translate(&e, GPA(GIB(4)), &level).v, GIB(11));
+	CHECK_EQ(level, EPT_LEVEL_2M);
+	CHECK_EQ(touch_all(&e, EPT_ACC_R), 3 + 255);
+	CHECK_EQ(e.stats.faults_1g, 3);
+	CHECK_EQ(e.stats.faults_2m, 256);
+	CHECK_EQ(ept_fault(&e, GPA(GIB(4) + MIB(512)), EPT_ACC_R, NULL), EPT_OUTSIDE);
+	t = tree_scan(f, &e);
+	CHECK_EQ(t.bad, 0);
+	CHECK_EQ(t.mapped, GIB(3) + MIB(512));
+	CHECK(zeroed_once(f));
+	teardown(&e, f);
+
+	/* 3 GiB + 3 MiB + 4 KiB: a 2 MiB leaf at 4 GiB, then 4 KiB leaves */
+	f = setup(&e, GIB(8), GIB(3) + MIB(3) + KIB(4), caps_all, 16);
+	CHECK_EQ(touch_all(&e, EPT_ACC_R), 3 + 1 + 257);
+	CHECK_EQ(e.stats.faults_1g, 3);
+	CHECK_EQ(e.stats.faults_2m, 1);
+	CHECK_EQ(e.stats.faults_4k, 257);
+	CHECK_EQ(ept_translate(&e, GPA(GIB(4) + MIB(3)), &level).v, GIB(11) + MIB(3));
+	CHECK_EQ(level, EPT_LEVEL_4K);
+	t = tree_scan(f, &e);
+	CHECK_EQ(t.bad, 0);
+	CHECK(zeroed_once(f));
+	teardown(&e, f);
+
+	/* a block 2 MiB but not 1 GiB aligned: 2 MiB leaves on both sides,
+	 * each at the right host address */
+	f = setup(&e, GIB(8) + MIB(2), GIB(3) + MIB(6), caps_all, 16);
+	CHECK_EQ(touch_all(&e, EPT_ACC_R), 1536 + 3);
+	CHECK_EQ(e.stats.faults_1g, 0);
+	CHECK_EQ(ept_translate(&e, GPA(GIB(3) - PAGE_SIZE), &level).v, GIB(11) + MIB(2) - PAGE_SIZE);
+	CHECK_EQ(level, EPT_LEVEL_2M);
+	CHECK_EQ(ept_translate(&e, GPA(GIB(4)), &level).v, GIB(11) + MIB(2));
+	CHECK_EQ(level, EPT_LEVEL_2M);
+	t = tree_scan(f, &e);
+	CHECK_EQ(t.bad, 0);
+	CHECK_EQ(t.mapped, GIB(3) + MIB(6));
+	CHECK(zeroed_once(f));
+	teardown(&e, f);
+
+	/* a block only 4 KiB aligned: 4 KiB leaves, still right */
+	f = setup(&e, GIB(8) + KIB(4), GIB(3) + MIB(2), caps_all, 16);
+	CHECK_EQ(ept_fault(&e, GPA(GIB(4) + KIB(8)), EPT_ACC_R, NULL), EPT_MAPPED);
+	CHECK_EQ(ept_translate(&e, GPA(GIB(4) + KIB(8)), &level).v, GIB(11) + KIB(12));
+	CHECK_EQ(level, EPT_LEVEL_4K);
+	CHECK_EQ(ept_fault(&e, GPA(GIB(3) - KIB(4)), EPT_ACC_R, NULL), EPT_MAPPED);
+	CHECK_EQ(ept_translate(&e, GPA(GIB(3) - KIB(4)), &level).v, GIB(11));
+	CHECK_EQ(level, EPT_LEVEL_4K);
+	CHECK_EQ(tree_scan(f, &e).bad, 0);
+	teardown(&e, f);
+}
+
+/* 1 GiB leaves above 4 GiB when the CPU has them, 2 MiB ones when not. */
+static void test_1g_above_4g(void)
+{
+	struct ept e;
+	struct fake *f;
+	unsigned level = 0;
+
+	f = setup(&e, GIB(16), GIB(6), caps_all, 16);
+	CHECK_EQ(ept_fault(&e, GPA(GIB(5) + 7), EPT_ACC_W, NULL), EPT_MAPPED);
+	CHECK_EQ(ept_translate(&e, GPA(GIB(5) + 7), &level).v, GIB(16) + GIB(4) + 7);
+	CHECK_EQ(level, EPT_LEVEL_1G);
+	CHECK_EQ(ept_fault(&e, GPA(GIB(7) - 1), EPT_ACC_R, NULL), EPT_MAPPED);
+	CHECK_EQ(ept_translate(&e, GPA(GIB(7) - 1), &level).v, GIB(16) + GIB(6) - 1);
+	CHECK_EQ(level, EPT_LEVEL_1G);
+	CHECK_EQ(ept_fault(&e, GPA(GIB(7)), EPT_ACC_R, NULL), EPT_OUTSIDE);
+	CHECK_EQ(tree_scan(f, &e).bad, 0);
+	teardown(&e, f);
+
+	f = setup(&e, GIB(16), GIB(6), caps_2m, 16);
+	CHECK_EQ(ept_fault(&e, GPA(GIB(5) + 7), EPT_ACC_W, NULL), EPT_MAPPED);
+	CHECK_EQ(ept_translate(&e, GPA(GIB(5) + 7), &level).v, GIB(20) + 7);
+	CHECK_EQ(level, EPT_LEVEL_2M);
+	teardown(&e, f);
+
+	/* the iTLB erratum: a fetch above 4 GiB splits down to the right 4 KiB page */
+	f = setup(&e, GIB(16), GIB(5), caps_nx, 16);
+	CHECK_EQ(ept_fault(&e, GPA(GIB(4) + MIB(3)), EPT_ACC_R, NULL), EPT_MAPPED);
+	CHECK_EQ(ept_fault(&e, GPA(GIB(4) + MIB(3)), EPT_ACC_X, NULL), EPT_MAPPED);
+	CHECK_EQ(ept_translate(&e, GPA(GIB(4) + MIB(3) + 9), &level).v, GIB(19) + MIB(3) + 9);
+	CHECK_EQ(level, EPT_LEVEL_4K);
+	CHECK_EQ(tree_scan(f, &e).bad, 0);
+	teardown(&e, f);
+}
+
 static void test_reset_and_destroy(void)
 {
 	struct ept e;
@@ -1002,6 +1227,10 @@ int main(void)
 	RUN(test_itlb_multihit_split);
 	RUN(test_itlb_multihit_2m_and_exec_first);
 	RUN(test_full_touch_stays_inside);
+	RUN(test_guest_ram_layout);
+	RUN(test_hole_is_outside);
+	RUN(test_hole_leaf_sizes);
+	RUN(test_1g_above_4g);
 	RUN(test_reset_and_destroy);
 	RUN(test_corrupted_tables);
 	RUN(test_caps_decode);

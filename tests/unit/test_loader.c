@@ -370,6 +370,78 @@ static void test_mb1_boot_data_must_fit(void)
 	CHECK_STR_CONTAINS(why, "below 2 MiB");
 }
 
+/* A 5 GiB guest: the memory map shows RAM to 3 GiB and from 4 GiB,
+ * never the hole; mem_upper ends at the hole; boot data stays below it. */
+static void test_mb1_5g(void)
+{
+	static const uint8_t m0[] = "module";
+	struct loader_module mods[1] = { { "m0", m0, sizeof(m0) } };
+	struct boot_state bs;
+	uint64_t size = build_mb_elf32(0x3), info, mmap, mod;
+
+	fake_init(GIB(5), MIB(16));
+	CHECK_EQ(mb_load(size, "x", mods, 1, &bs), 0);
+	info = bs.rbx;
+	CHECK_EQ(rd32(info + 4), 639);
+	CHECK_EQ(rd32(info + 8), (0xC0000000u - 0x100000u) / 1024);
+	CHECK_EQ(rd32(info + 44), 4 * 24);
+	mmap = rd32(info + 48);
+	CHECK_EQ(rd64(mmap + 4), 0);
+	CHECK_EQ(rd64(mmap + 12), 0x9FC00);
+	CHECK_EQ(rd32(mmap + 20), 1);
+	CHECK_EQ(rd64(mmap + 24 + 4), 0x9FC00);
+	CHECK_EQ(rd32(mmap + 24 + 20), 2);
+	CHECK_EQ(rd64(mmap + 48 + 4), 0x100000);
+	CHECK_EQ(rd64(mmap + 48 + 12), 0xC0000000ull - 0x100000);
+	CHECK_EQ(rd32(mmap + 48 + 20), 1);
+	CHECK_EQ(rd32(mmap + 72), 20);
+	CHECK_EQ(rd64(mmap + 72 + 4), 0x100000000ull);
+	CHECK_EQ(rd64(mmap + 72 + 12), 0x80000000ull);
+	CHECK_EQ(rd32(mmap + 72 + 20), 1);
+	mod = rd32(info + 24);
+	CHECK_EQ(memcmp(fk.buf + rd32(mod), m0, sizeof(m0)), 0);
+	CHECK_EQ(fk.refused, 0);
+}
+
+/* Kernels and boot data in or across the hole of a 5 GiB guest. */
+static void test_mb1_hole_refusals(void)
+{
+	static uint8_t big[0x100000];
+	struct loader_module m = { "big", big, sizeof(big) };
+	struct seg s[2] = { mb_segs[0], mb_segs[1] };
+	struct boot_state bs;
+	uint64_t size;
+
+	fake_init(GIB(5), MIB(16));
+	s[1].paddr = GIB(3) - 0x800;			/* bss runs into the hole */
+	size = build_elf(false, EM_386, 0x100000, s, 2);
+	put_mb_header(0x200, 0x3);
+	CHECK(mb_load(size, "", NULL, 0, &bs) < 0);
+	CHECK_STR_CONTAINS(why, "segment 1");
+	CHECK_STR_CONTAINS(why, "outside guest RAM");
+
+	s[1].paddr = 0xFEC00000;			/* on the I/O APIC */
+	size = build_elf(false, EM_386, 0x100000, s, 2);
+	put_mb_header(0x200, 0x3);
+	CHECK(mb_load(size, "", NULL, 0, &bs) < 0);
+	CHECK_STR_CONTAINS(why, "outside guest RAM");
+
+	size = build_elf(false, EM_386, 0xC0001000, mb_segs, 2);
+	put_mb_header(0x200, 0x3);
+	CHECK(mb_load(size, "", NULL, 0, &bs) < 0);
+	CHECK_STR_CONTAINS(why, "entry point 0xc0001000 is outside guest RAM");
+
+	/* a kernel ending just below 3 GiB: its module would reach the hole */
+	s[1].paddr = GIB(3) - 0x80000;
+	size = build_elf(false, EM_386, 0x100000, s, 2);
+	put_mb_header(0x200, 0x3);
+	CHECK(mb_load(size, "", &m, 1, &bs) < 0);
+	CHECK_STR_CONTAINS(why, "below 3 GiB");
+	CHECK_EQ(mb_load(size, "", NULL, 0, &bs), 0);	/* without it all fits */
+	CHECK(bs.rbx > GIB(3) - 0x80000 && bs.rbx < GIB(3));
+	CHECK_EQ(fk.refused, 0);
+}
+
 /* A failing write (a broken guest_mem) is reported, not ignored. */
 static uint64_t fail_from;
 
@@ -519,6 +591,8 @@ static void test_elf64_long_mode(void)
 	CHECK_EQ(walk(bs.cr3, GIB(1)), ~0ull);
 }
 
+/* 3 GiB + 4 MiB: the last 4 MiB are at 4 GiB, the stack at their top;
+ * the identity map covers the hole (the APICs are there) and ends with RAM. */
 static void test_elf64_big_ram(void)
 {
 	struct seg s = { 0x200000, 0x10, 0x10, 0x33 };
@@ -529,13 +603,50 @@ static void test_elf64_big_ram(void)
 	fake_init(ram, MIB(16));
 	CHECK_EQ(elf64_load(size, NULL, 0, &bs), 0);
 	CHECK_EQ(bs.cr3, 0x202000);
-	CHECK_EQ(bs.rsp, ram - 16);
+	CHECK_EQ(bs.rsp, GIB(4) + MIB(4) - 16);
 	CHECK_EQ(walk(bs.cr3, 0x1234), 0x1234);
 	CHECK_EQ(walk(bs.cr3, GIB(1) + 0x5000), GIB(1) + 0x5000);
 	CHECK_EQ(walk(bs.cr3, GIB(2) + MIB(3)), GIB(2) + MIB(3));
-	CHECK_EQ(walk(bs.cr3, GIB(3) + MIB(3)), GIB(3) + MIB(3));
-	CHECK_EQ(walk(bs.cr3, GIB(3) + MIB(4)), ~0ull);
-	CHECK_EQ(walk(bs.cr3, GIB(4)), ~0ull);
+	CHECK_EQ(walk(bs.cr3, GIB(3) - 1), GIB(3) - 1);
+	CHECK_EQ(walk(bs.cr3, 0xFEE00030), 0xFEE00030);
+	CHECK_EQ(walk(bs.cr3, GIB(4) + MIB(3)), GIB(4) + MIB(3));
+	CHECK_EQ(walk(bs.cr3, GIB(4) + MIB(4)), ~0ull);
+	CHECK_EQ(walk(bs.cr3, GIB(5)), ~0ull);
+	CHECK_EQ(fk.refused, 0);
+}
+
+/* 5 GiB: a kernel may sit above 4 GiB, never in the hole. */
+static void test_elf64_5g(void)
+{
+	struct seg s = { GIB(4) + MIB(2), 0x10, 0x10, 0x33 };
+	struct boot_state bs;
+	uint64_t size = build_elf(true, EM_X86_64, GIB(4) + MIB(2), &s, 1);
+
+	fake_init(GIB(5), MIB(16));
+	CHECK_EQ(elf64_load(size, NULL, 0, &bs), 0);
+	CHECK_EQ(bs.rip, GIB(4) + MIB(2));
+	CHECK_EQ(bs.rsp, GIB(6) - 16);
+	CHECK_EQ(bs.gdt_base, GIB(4) + MIB(2) + PAGE_SIZE);	/* tables after the kernel */
+	CHECK_EQ(fk.refused, 0);
+
+	s.paddr = GIB(3);				/* in the hole */
+	size = build_elf(true, EM_X86_64, GIB(3), &s, 1);
+	CHECK(elf64_load(size, NULL, 0, &bs) < 0);
+	CHECK_STR_CONTAINS(why, "outside guest RAM");
+	s.paddr = GIB(3) - 0x8;				/* runs into it */
+	size = build_elf(true, EM_X86_64, GIB(3) - 0x8, &s, 1);
+	CHECK(elf64_load(size, NULL, 0, &bs) < 0);
+	CHECK_STR_CONTAINS(why, "outside guest RAM");
+	s.paddr = 0x200000;				/* entry in the hole */
+	size = build_elf(true, EM_X86_64, 0xFEE00000, &s, 1);
+	CHECK(elf64_load(size, NULL, 0, &bs) < 0);
+	CHECK_STR_CONTAINS(why, "entry point 0xfee00000 is outside guest RAM");
+	s.paddr = GIB(3) - PAGE_SIZE;			/* no room for the tables below the hole */
+	s.memsz = s.filesz = 0x10;
+	size = build_elf(true, EM_X86_64, GIB(3) - PAGE_SIZE, &s, 1);
+	CHECK(elf64_load(size, NULL, 0, &bs) < 0);
+	CHECK_STR_CONTAINS(why, "no room");
+	CHECK_EQ(fk.refused, 0);
 }
 
 static void test_elf64_refusals(void)
@@ -578,7 +689,7 @@ static void test_elf64_refusals(void)
 	s.paddr = 0x1000;
 	size = build_elf(true, EM_X86_64, 0x1000, &s, 1);
 	CHECK(elf64_load(size, NULL, 0, &bs) < 0);
-	CHECK_STR_CONTAINS(why, "2 MiB to 512 GiB");
+	CHECK_STR_CONTAINS(why, "2 MiB to 511 GiB");
 
 	fake_init(RAM, RAM);
 	struct guest_mem bad = { RAM, failing_write, fake_zero, &fk };
@@ -670,11 +781,14 @@ int main(void)
 	RUN(test_mb1_header_refusals);
 	RUN(test_mb1_elf_refusals);
 	RUN(test_mb1_boot_data_must_fit);
+	RUN(test_mb1_5g);
+	RUN(test_mb1_hole_refusals);
 	RUN(test_write_failures);
 	RUN(test_mb1_aout_load);
 	RUN(test_mb1_aout_refusals);
 	RUN(test_elf64_long_mode);
 	RUN(test_elf64_big_ram);
+	RUN(test_elf64_5g);
 	RUN(test_elf64_refusals);
 	RUN(test_elf64_ignores_cmdline);
 	RUN(test_bzimage_probe);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "vcpu_fixture.h"
 #include "host_log.h"
 #include "vmm/vcpu/helpers.h"
@@ -15,7 +16,11 @@ struct vcpu *fx_vcpu;
 char fx_console[256];
 unsigned fx_console_lines;
 
+#define FX_GARBAGE_MAX MIB(64)  /* larger RAM is left as mmap() gives it */
+
 static uint8_t *mem;            /* guest RAM, then the frame pool */
+static void *map;               /* the mapping mem lies in */
+static uint64_t map_len;
 static uint32_t *pool_index;
 
 static void *frame_hva(void *ctx, hpa_t frame)
@@ -39,7 +44,7 @@ static void teardown(void)
 	if (!mem)
 		return;
 	ept_destroy(&fx_part.ept);
-	free(mem);
+	munmap(map, map_len);
 	free(pool_index);
 	mem = NULL;
 	pool_index = NULL;
@@ -94,12 +99,19 @@ struct vcpu *fx_setup_caps(uint64_t ram_size, struct ept_caps caps)
 	fx_console[0] = 0;
 	fx_console_lines = 0;
 
-	/* 2 MiB aligned, so that 2 MiB leaves can be used */
-	mem = aligned_alloc(SIZE_2M, ALIGN_UP(total, SIZE_2M));
+	/* aligned as partition.c aligns it (1 GiB from 1 GiB of RAM up, else
+	 * 2 MiB) so that large leaves can be used; reserved, not committed,
+	 * so a test can have GiBs of RAM and touch only a few pages */
+	uint64_t align = ram_size >= SIZE_1G ? SIZE_1G : SIZE_2M;
+	map_len = total + align;
+	map = mmap(NULL, map_len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	pool_index = malloc(frame_pool_index_bytes((uint32_t)npool));
-	if (!mem || !pool_index)
+	if (map == MAP_FAILED || !pool_index)
 		abort();
-	memset(mem, 0xa5, total);   /* garbage: RAM must be zeroed when the EPT maps it */
+	mem = (uint8_t *)ALIGN_UP((uintptr_t)map, align);
+	if (total <= FX_GARBAGE_MAX)
+		memset(mem, 0xa5, total);   /* garbage: RAM must be zeroed when the EPT maps it */
 
 	memset(p, 0, sizeof(*p));
 	p->id = FX_PART_ID;

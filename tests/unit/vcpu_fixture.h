@@ -48,7 +48,9 @@ extern struct vcpu *fx_vcpu;
 
 /* A fresh partition with `ram_size` bytes of RAM (a 4 KiB multiple) and
  * EPT capabilities `caps`; fx_setup() uses 2 MiB leaves and the iTLB
- * erratum, as on most Intel CPUs.  Returns the vCPU. */
+ * erratum, as on most Intel CPUs.  RAM beyond 3 GiB is at 4 GiB and up
+ * (ept/guest_ram.h); RAM of more than 64 MiB is reserved address space
+ * only, so it costs what the test touches.  Returns the vCPU. */
 struct vcpu *fx_setup_caps(uint64_t ram_size, struct ept_caps caps);
 struct vcpu *fx_setup(uint64_t ram_size);
 

@@ -7,6 +7,7 @@
  */
 #include "vmm/dev/platform.h"
 #include "vmm/dev/acpi_guest.h"
+#include "ept/guest_ram.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/tsc.h"
 #include "arch/x86_64/tsc_freq.h"
@@ -65,8 +66,8 @@ void platform_reset(struct platform *pf, const struct platform_config *cfg)
 	struct vrtc_config rc = {
 		.base = { now.year, now.month, now.day, now.hour, now.min, now.sec },
 		.base_ns = clock_ns(pf), .now_ns = clock_ns, .clock_ctx = pf,
-		.ram_below_4g = MIN(cfg->ram_size, GIB(3)),
-		.ram_above_4g = cfg->ram_size > GIB(3) ? cfg->ram_size - GIB(3) : 0,
+		.ram_below_4g = guest_ram_low_size(cfg->ram_size),
+		.ram_above_4g = guest_ram_high_size(cfg->ram_size),
 	};
 	vrtc_init(&pf->rtc, &rc);
 	fwcfg_init(&pf->fwcfg, cfg->ram_size, cfg->ncpus ? cfg->ncpus : 1);

@@ -7,7 +7,7 @@
  * loader we fill in boot_params ourselves (the "zero page",
  * Documentation/arch/x86/zero-page.rst), copy the protected-mode kernel to
  * its load address, and enter it at load address + 0x200 in long mode with
- * RSI = boot_params.  Guest-physical layout:
+ * RSI = boot_params.  Guest-physical layout (RAM as ept/guest_ram.h has it):
  *
  *   0x00000 +----------------------------+
  *           | (free; stack grows down    |
@@ -25,13 +25,20 @@
  *           | ... up to init_size        |
  *           | ...                        |
  *   initrd  | first module, page aligned | as high as RAM and initrd_addr_max allow
- *   ram     +----------------------------+
+ *   3 GiB   +----------------------------+ (or the end of RAM, if lower)
+ *           | the hole: I/O APIC, LAPIC  |
+ *   4 GiB   +----------------------------+ RAM beyond the first 3 GiB, if any;
+ *           | ... (initrd, if the kernel | the initrd goes here when the kernel
+ *           |  takes it above 4 GiB)     | can take it (XLF_CAN_BE_LOADED_ABOVE_4G)
+ *           +----------------------------+
  *
- * The e820 map in boot_params says exactly that: [0, 0x9fc00) and
- * [1 MiB, ram) usable, the hole between reserved.  The protocol wants
- * only the kernel's init_size range, boot_params and the command line
- * identity mapped; mapping up to 64 GiB covers them and keeps the tables
- * below the EBDA.  No ACPI tables are passed (acpi_rsdp_addr = 0).
+ * The e820 map in boot_params says exactly that (loader_memory_map()):
+ * [0, 0x9fc00) and [1 MiB, 3 GiB or the end) usable, the EBDA-to-1 MiB
+ * gap reserved, RAM above 4 GiB usable; the hole is not listed.  The
+ * protocol wants only the kernel's init_size range, boot_params and the
+ * command line identity mapped; mapping up to 64 GiB (the hole included)
+ * covers them and keeps the tables below the EBDA.  No ACPI tables are
+ * passed (acpi_rsdp_addr = 0).
  */
 #include "hv/types.h"
 #include "hv/string.h"
@@ -78,9 +85,6 @@
 #define BP_E820_TABLE      0x2D0	/* struct bz_e820[128] */
 #define BP_SIZE            PAGE_SIZE
 
-#define E820_RAM           1
-#define E820_RESERVED      2
-
 /* One e820 entry as the BIOS call (INT 15h, AX=E820h) returns it. */
 struct bz_e820 {
 	uint64_t addr, size;
@@ -96,9 +100,8 @@ _Static_assert(sizeof(struct bz_e820) == 20, "zero-page.rst e820_table entry");
 #define BZ_CMDLINE         0x20000ull
 #define BZ_CMDLINE_ROOM    0x10000ull	/* up to the page tables */
 #define BZ_TABLES          0x30000ull
-#define BZ_MAP_LIMIT       GIB(64)	/* mapped RAM; tables end at 0x72000 */
-#define BZ_LOW_RAM_END     0x9FC00ull	/* start of the EBDA */
-#define BZ_HIGH_RAM        MIB(1)
+#define BZ_MAP_LIMIT       GIB(64)	/* mapped gpa; tables end at 0x72000 */
+#define BZ_HIGH_RAM        LOADER_EXT_MEM_START
 #define BZ_MIN_RAM         SIZE_2M
 
 /* __BOOT_CS and __BOOT_DS (arch/x86/include/asm/segment.h). */
@@ -247,9 +250,10 @@ static uint64_t bz_kernel_span(const struct bz_hdr *h)
 	return ALIGN_UP(MAX((uint64_t)h->init_size, h->kernel_len), PAGE_SIZE);
 }
 
+/* [at, at + len) is RAM, all in one range (not across the hole). */
 static bool bz_fits(uint64_t at, uint64_t len, uint64_t ram)
 {
-	return at <= ram && len <= ram - at;
+	return guest_ram_contains(ram, GPA(at), len);
 }
 
 /*
@@ -277,17 +281,23 @@ static int bz_place_kernel(const struct bz_hdr *h, uint64_t ram, uint64_t *load,
 }
 
 /*
- * As high as possible: below the end of RAM and, unless the kernel takes
- * it above 4 GiB, at or below initrd_addr_max; never inside the kernel's
- * init_size.
+ * As high as possible: at the top of the RAM above 4 GiB if the kernel
+ * takes it there and it fits; else below the hole and at or below
+ * initrd_addr_max (unless the kernel takes it above 4 GiB); never inside
+ * the kernel's init_size.
  */
 static int bz_place_initrd(const struct bz_hdr *h, uint64_t len, uint64_t ram,
 			   uint64_t kernel_end, uint64_t *at,
 			   char *why, size_t whylen)
 {
-	uint64_t top = ram;
+	uint64_t top = guest_ram_low_size(ram);
+	bool above_4g = h->xloadflags & BZ_XLF_ABOVE_4G;
 
-	if (!(h->xloadflags & BZ_XLF_ABOVE_4G))
+	if (above_4g && len && len <= guest_ram_high_size(ram)) {
+		*at = ALIGN_DOWN(guest_ram_end(ram) - len, PAGE_SIZE);
+		return 0;
+	}
+	if (!above_4g)
 		top = MIN(top, (uint64_t)h->initrd_addr_max + 1);
 	if (len > top || ALIGN_DOWN(top - len, PAGE_SIZE) < kernel_end) {
 		loader_why(why, whylen, "initrd (0x%llx bytes) does not fit between "
@@ -304,14 +314,14 @@ static int bz_place_initrd(const struct bz_hdr *h, uint64_t len, uint64_t ram,
 
 static void bz_put_e820(struct loader_writer *w, uint64_t ram)
 {
-	const struct bz_e820 map[3] = {
-		{ 0, BZ_LOW_RAM_END, E820_RAM },
-		{ BZ_LOW_RAM_END, BZ_HIGH_RAM - BZ_LOW_RAM_END, E820_RESERVED },
-		{ BZ_HIGH_RAM, ram - BZ_HIGH_RAM, E820_RAM },
-	};
+	struct loader_map_entry pc[LOADER_MAP_MAX];
+	struct bz_e820 map[LOADER_MAP_MAX];
+	unsigned n = loader_memory_map(ram, pc);
 
-	loader_put(w, GPA(BZ_BOOT_PARAMS + BP_E820_TABLE), map, sizeof(map));
-	loader_put8(w, GPA(BZ_BOOT_PARAMS + BP_E820_ENTRIES), (uint8_t)ARRAY_SIZE(map));
+	for (unsigned i = 0; i < n; i++)
+		map[i] = (struct bz_e820){ pc[i].addr, pc[i].len, pc[i].type };
+	loader_put(w, GPA(BZ_BOOT_PARAMS + BP_E820_TABLE), map, n * sizeof(map[0]));
+	loader_put8(w, GPA(BZ_BOOT_PARAMS + BP_E820_ENTRIES), (uint8_t)n);
 }
 
 /* The initrd's gpa and size, split over the header and the ext_ fields. */
@@ -374,7 +384,7 @@ static int bz_plan(const struct bz_hdr *h, const char *cmdline,
 		   const struct loader_module *mods, int nmods, uint64_t ram,
 		   struct bz_layout *l, char *why, size_t whylen)
 {
-	*l = (struct bz_layout){ .ram = ram, .mapped = MIN(ram, BZ_MAP_LIMIT) };
+	*l = (struct bz_layout){ .ram = ram, .mapped = MIN(guest_ram_end(ram), BZ_MAP_LIMIT) };
 	if (ram < BZ_MIN_RAM) {
 		loader_why(why, whylen, "guest RAM is below 2 MiB");
 		return -1;

@@ -31,12 +31,35 @@ void loader_put64(struct loader_writer *w, gpa_t gpa, uint64_t v);
 void loader_zero(struct loader_writer *w, gpa_t gpa, uint64_t len);
 
 /*
- * Identity-map guest-physical [0, ram) with 2 MiB pages (gva == gpa).
- * The tables take LOADER_IDMAP_PAGES(ram) pages from `at` (page
- * aligned): PML4, PDPT, then one PD per GiB.  ram <= 512 GiB.
+ * Identity-map guest-physical [0, end) with 2 MiB pages (gva == gpa).
+ * The tables take LOADER_IDMAP_PAGES(end) pages from `at` (page
+ * aligned): PML4, PDPT, then one PD per GiB.  end <= 512 GiB.  With
+ * end = guest_ram_end() the device hole below 4 GiB is mapped too, so
+ * the guest reaches its I/O APIC and local APIC without tables of its own.
  */
-#define LOADER_IDMAP_PAGES(ram) (2 + ALIGN_UP(ram, SIZE_1G) / SIZE_1G)
-void loader_identity_map(struct loader_writer *w, gpa_t at, uint64_t ram);
+#define LOADER_IDMAP_PAGES(end) (2 + ALIGN_UP(end, SIZE_1G) / SIZE_1G)
+void loader_identity_map(struct loader_writer *w, gpa_t at, uint64_t end);
+
+/*
+ * The PC memory map the loaders hand over, in e820 terms (the multiboot
+ * mmap uses the same types): base memory up to the EBDA, the EBDA, VGA
+ * and BIOS area reserved (the guest's ACPI tables are there), RAM from
+ * 1 MiB up to the hole, and RAM from 4 GiB when the partition has more
+ * than 3 GiB (ept/guest_ram.h).  The hole itself is not listed.
+ */
+#define LOADER_E820_RAM       1
+#define LOADER_E820_RESERVED  2
+#define LOADER_BASE_MEM_END   0x9FC00ull	/* start of the EBDA */
+#define LOADER_EXT_MEM_START  MIB(1)
+#define LOADER_MAP_MAX        4
+
+struct loader_map_entry {
+	uint64_t addr, len;
+	uint32_t type;
+};
+
+/* Fill map for `ram` bytes of RAM (at least 2 MiB); returns the count. */
+unsigned loader_memory_map(uint64_t ram, struct loader_map_entry map[LOADER_MAP_MAX]);
 
 /* What the loaders need from an ELF header, for ELFCLASS32 and 64 (elf.c). */
 struct loader_elf {

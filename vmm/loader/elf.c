@@ -152,7 +152,7 @@ static int elf_check_segment(const struct elf_seg *s, int i, uint64_t size,
 			   "the file (truncated?)", i);
 		return -1;
 	}
-	if (!in_file(s->paddr, s->memsz, ram)) {
+	if (!guest_ram_contains(ram, GPA(s->paddr), s->memsz)) {
 		loader_why(why, whylen, "segment %d: 0x%llx-0x%llx is outside guest "
 			   "RAM (0x%llx bytes)", i, (unsigned long long)s->paddr,
 			   (unsigned long long)(s->paddr + s->memsz),

@@ -21,12 +21,16 @@
 #define VMM_LOADER_H
 
 #include "hv/types.h"
+#include "ept/guest_ram.h"
 
 enum image_format { IMAGE_MULTIBOOT, IMAGE_ELF64, IMAGE_BZIMAGE };
 
 /*
- * A partition's RAM, [0, size) in guest-physical space.  write() and
- * zero() return <0 if any byte falls outside [0, size).
+ * A partition's RAM: `size` bytes, laid out in guest-physical space as
+ * ept/guest_ram.h says (up to 3 GiB, then from 4 GiB on past the device
+ * hole).  write() and zero() return <0 if any byte is not RAM.  Memory
+ * maps handed to a guest list the RAM ranges of guest_ram_ranges(), and
+ * nothing a loader places lands in the hole.
  */
 struct guest_mem {
 	uint64_t size;

@@ -4,12 +4,13 @@
  * The kernel is loaded either from its ELF program headers (ELF32 or
  * ELF64, at p_paddr) or, when the header sets flags[16], from the header's
  * address fields (the "a.out kludge", spec 3.1.3).  Boot data goes right
- * after the kernel's highest byte, page aligned, all below 4 GiB because
- * the info struct holds 32-bit addresses:
+ * after the kernel's highest byte, page aligned, all in the RAM below the
+ * hole at 3 GiB (ept/guest_ram.h) because the info struct holds 32-bit
+ * addresses:
  *
  *   kernel end (page aligned)
  *   +-- multiboot info struct (spec 3.3)
- *   +-- memory map: 3 entries
+ *   +-- memory map: loader_memory_map(), 3 entries, 4 with RAM above 4 GiB
  *   +-- kernel command line, "hv"
  *   +-- GDT: null, 32-bit flat code (0x08), flat data (0x10)
  *   +-- module list (mod_start, mod_end, string, reserved) and its strings
@@ -44,12 +45,7 @@
 #define MB1_INFO_MMAP     (1u << 6)
 #define MB1_INFO_LOADER   (1u << 9)
 
-#define MB1_MMAP_RAM      1
-#define MB1_MMAP_RESERVED 2
-
-/* The PC memory map we present: conventional RAM ends at the EBDA. */
-#define MB1_LOW_RAM_END   0x9FC00ull
-#define MB1_HIGH_RAM      0x100000ull
+/* mem_lower: conventional RAM ends at the EBDA (LOADER_BASE_MEM_END). */
 #define MB1_MEM_LOWER_KB  639
 
 #define EM_386    3
@@ -259,7 +255,7 @@ static int mb1_load_aout(const uint8_t *img, uint64_t size,
 
 	if (mb1_aout_layout(h, hoff, size, &a, why, whylen))
 		return -1;
-	if (a.bss_end > mem->size) {
+	if (!guest_ram_contains(mem->size, GPA(a.load_addr), a.bss_end - a.load_addr)) {
 		loader_why(why, whylen, "image 0x%llx-0x%llx is outside guest RAM "
 			   "(0x%llx bytes)", (unsigned long long)a.load_addr,
 			   (unsigned long long)a.bss_end, (unsigned long long)mem->size);
@@ -286,7 +282,7 @@ static int mb1_load_elf(const void *img, uint64_t size,
 	if (mb1_check_elf(img, size, &e, why, whylen) ||
 	    loader_elf_load_segments(img, size, &e, mem, &k->end, why, whylen))
 		return -1;
-	if (e.entry >= mem->size) {
+	if (guest_ram_offset(mem->size, GPA(e.entry)) == GUEST_RAM_NONE) {
 		loader_why(why, whylen, "entry point 0x%llx is outside guest RAM",
 			   (unsigned long long)e.entry);
 		return -1;
@@ -329,15 +325,17 @@ static uint64_t mb1_put_str(struct mb1_place *pl, const char *s)
 	return mb1_put(pl, s, strlen(s) + 1, 1);
 }
 
-static uint64_t mb1_put_mmap(struct mb1_place *pl)
+/* The memory map (spec 3.3, same types as e820); *len gets its bytes. */
+static uint64_t mb1_put_mmap(struct mb1_place *pl, uint32_t *len)
 {
-	const struct mb1_mmap_entry map[3] = {
-		{ 20, 0, MB1_LOW_RAM_END, MB1_MMAP_RAM },
-		{ 20, MB1_LOW_RAM_END, MB1_HIGH_RAM - MB1_LOW_RAM_END, MB1_MMAP_RESERVED },
-		{ 20, MB1_HIGH_RAM, pl->w.mem->size - MB1_HIGH_RAM, MB1_MMAP_RAM },
-	};
+	struct loader_map_entry pc[LOADER_MAP_MAX];
+	struct mb1_mmap_entry map[LOADER_MAP_MAX];
+	unsigned n = loader_memory_map(pl->w.mem->size, pc);
 
-	return mb1_put(pl, map, sizeof(map), 8);
+	for (unsigned i = 0; i < n; i++)
+		map[i] = (struct mb1_mmap_entry){ 20, pc[i].addr, pc[i].len, pc[i].type };
+	*len = n * (uint32_t)sizeof(map[0]);
+	return mb1_put(pl, map, *len, 8);
 }
 
 /* Flat 32-bit segments: code 0x08, data 0x10. */
@@ -379,19 +377,20 @@ static int mb1_build_info(const struct guest_mem *mem, uint64_t kernel_end,
 			  const char *cmdline, const struct loader_module *mods,
 			  int nmods, uint64_t *info_gpa, uint64_t *gdt_gpa)
 {
+	/* 32-bit pointers: everything goes below the hole */
 	struct mb1_place pl = { { mem, false }, ALIGN_UP(kernel_end, PAGE_SIZE),
-				MIN(mem->size, 4 * SIZE_1G) };
+				guest_ram_low_size(mem->size) };
+	/* mem_upper: from 1 MiB to the first hole (spec 3.3) */
 	struct mb1_info info = {
 		.flags = MB1_INFO_MEM | MB1_INFO_CMDLINE | MB1_INFO_MODS |
 			 MB1_INFO_MMAP | MB1_INFO_LOADER,
 		.mem_lower = MB1_MEM_LOWER_KB,
-		.mem_upper = (uint32_t)((mem->size - MB1_HIGH_RAM) >> 10),
+		.mem_upper = (uint32_t)((guest_ram_low_size(mem->size) - LOADER_EXT_MEM_START) >> 10),
 		.mods_count = (uint32_t)nmods,
-		.mmap_length = 3 * sizeof(struct mb1_mmap_entry),
 	};
 
 	*info_gpa = mb1_reserve(&pl, sizeof(info), 8);
-	info.mmap_addr = (uint32_t)mb1_put_mmap(&pl);
+	info.mmap_addr = (uint32_t)mb1_put_mmap(&pl, &info.mmap_length);
 	info.cmdline = (uint32_t)mb1_put_str(&pl, cmdline ? cmdline : "");
 	info.boot_loader_name = (uint32_t)mb1_put_str(&pl, "hv");
 	*gdt_gpa = mb1_put_gdt(&pl);
@@ -424,7 +423,7 @@ int loader_mb1_load(const void *img, uint64_t size, const char *cmdline,
 	nmods = nmods > 0 ? nmods : 0;
 	if (mb1_build_info(mem, k.end, cmdline, mods, nmods, &info, &gdt)) {
 		loader_why(why, whylen, "boot information and modules do not fit in "
-			   "guest RAM below 4 GiB after the kernel (ends at 0x%llx)",
+			   "guest RAM below 3 GiB after the kernel (ends at 0x%llx)",
 			   (unsigned long long)k.end);
 		return -1;
 	}

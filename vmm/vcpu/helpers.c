@@ -1,6 +1,7 @@
 /* The vCPU helpers every exit handler uses (see helpers.h). */
 #include "vmm/vcpu/helpers.h"
 #include "vmm/partition.h"
+#include "ept/guest_ram.h"
 #include "vmm/vcpu/smp.h"
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmcs.h"
@@ -11,21 +12,25 @@
 #include "hv/log.h"
 #include "hv/string.h"
 
-/* Host address of guest bytes [gpa, gpa+len) within one page, mapping it first. */
+/* Host address of guest RAM bytes [gpa, gpa+len) within one page, mapping it first. */
 static void *guest_page(struct partition *p, gpa_t gpa, uint64_t len)
 {
-	if (gpa.v >= p->ram_size || len > p->ram_size - gpa.v)
+	if (!guest_ram_contains(p->ram_size, gpa, len))
 		return NULL;
 	partition_ept_lock(p);
 	enum ept_result r = ept_populate(&p->ept, gpa);
 	partition_ept_unlock(p);
 	if (r != EPT_MAPPED && r != EPT_SPURIOUS)
 		return NULL;
-	return phys_to_virt(HPA(p->base.v + gpa.v));
+	return phys_to_virt(guest_ram_hpa(p->base, p->ram_size, gpa));
 }
 
+/* All of [gpa, gpa+len) must be RAM, in one range: a copy that would run
+ * into the hole below 4 GiB or past the end fails before it starts. */
 static bool guest_copy(struct partition *p, gpa_t gpa, void *buf, uint64_t len, bool to_guest)
 {
+	if (len && !guest_ram_contains(p->ram_size, gpa, len))
+		return false;
 	while (len) {
 		uint64_t n = MIN(len, PAGE_SIZE - (gpa.v & (PAGE_SIZE - 1)));
 		uint8_t *h = guest_page(p, gpa, n);

@@ -16,7 +16,8 @@ void guest_end(struct vcpu *v, const char *kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Guest RAM [gpa, gpa+len) through the EPT, populating it on demand.
- * False if any of it is outside the guest's RAM. */
+ * False, with nothing copied, if any of it is outside the guest's RAM
+ * (past its end or in the hole below 4 GiB, ept/guest_ram.h). */
 bool guest_read(struct partition *p, gpa_t gpa, void *dst, uint64_t len);
 bool guest_write(struct partition *p, gpa_t gpa, const void *src, uint64_t len);
 
