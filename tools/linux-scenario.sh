@@ -27,6 +27,10 @@ work=$root/${BUILD:-build}/linux
 debs=$work/debs
 init_src=$root/iso/scenarios/linux/init.sh
 mkdir -p "$debs"
+# Two scenarios (linux, linux-smp) may be prepared at once by parallel
+# boot cases: they share $work, so one builds at a time.
+exec 9>"$work/.lock"
+flock 9
 
 for cmd in dpkg-deb cpio gzip; do
 	command -v "$cmd" >/dev/null 2>&1 ||
