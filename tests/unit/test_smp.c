@@ -179,8 +179,9 @@ static void test_init_sipi_starts_a_waiting_vcpu(void)
 	CHECK_EQ(fake_kicked, 1u << host_cpu[1]);
 	vcpu_take_mail(ap);
 	CHECK(ap->init_pending);
+	CHECK(mbox_has_mail(&ap->mbox));           /* kept up: the run loop must see the INIT */
 	send(0, 1, INIT_DEASSERT);                 /* de-assert: nothing is posted */
-	CHECK(!mbox_has_mail(&ap->mbox));
+	CHECK_EQ(ap->mbox.events, 0u);
 	ap->init_pending = false;                  /* what the AP thread does with it */
 	ap->mode = VCPU_WAIT_SIPI;
 	send(0, 1, SIPI(0x08));
@@ -268,6 +269,12 @@ static void test_stop_kicks_every_other_vcpu(void)
 	vcpu_stop_partition(&fx_part.vcpus[1]);
 	CHECK(fx_part.stop);
 	CHECK_EQ(fake_kicked, (1u << host_cpu[0]) | (1u << host_cpu[2]));
+	/* the others find it in their mail, and the flag stays up after a take */
+	CHECK(mbox_has_mail(&fx_part.vcpus[0].mbox));
+	CHECK(mbox_has_mail(&fx_part.vcpus[2].mbox));
+	CHECK(!mbox_has_mail(&fx_part.vcpus[1].mbox));
+	vcpu_take_mail(&fx_part.vcpus[2]);
+	CHECK(mbox_has_mail(&fx_part.vcpus[2].mbox));
 }
 
 static void test_ept_flush_reaches_every_cpu(void)
@@ -276,6 +283,10 @@ static void test_ept_flush_reaches_every_cpu(void)
 	unsigned before = fake_invept_single_calls;
 	vcpu_flush_ept_everywhere(&fx_part.vcpus[0]);
 	CHECK_EQ(fake_kicked, (1u << host_cpu[1]) | (1u << host_cpu[2]));
+	CHECK(mbox_has_mail(&fx_part.vcpus[1].mbox));
+	vcpu_take_mail(&fx_part.vcpus[1]);         /* the mail does it */
+	CHECK_EQ(fake_invept_single_calls, before + 1);
+	before++;
 	vcpu_sync_ept(&fx_part.vcpus[0]);          /* the one that flushed did it already */
 	CHECK_EQ(fake_invept_single_calls, before);
 	vcpu_sync_ept(&fx_part.vcpus[2]);

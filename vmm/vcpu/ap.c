@@ -46,7 +46,7 @@ static bool out_of_guest(const struct vcpu *v)
 
 void partition_reset_aps(struct partition *p)
 {
-	__atomic_store_n(&p->stop, true, __ATOMIC_RELEASE);
+	vcpu_stop_partition(&p->vcpus[0]);
 	wait_aps(p, out_of_guest);
 	__atomic_add_fetch(&p->epoch, 1, __ATOMIC_ACQ_REL);
 	wait_aps(p, reset_done);

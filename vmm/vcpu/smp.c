@@ -101,6 +101,11 @@ void vcpu_take_mail(struct vcpu *v)
 		v->sipi_pending = true;
 		v->sipi_vector = sipi;
 	}
+	if (ev & VCPU_EV_EPT)
+		vcpu_sync_ept(v);
+	/* what makes the run loop leave stays flagged until it has looked */
+	if (v->part->stop || v->init_pending)
+		__atomic_store_n(&v->mbox.any, 1, __ATOMIC_RELAXED);
 	platform_touch(&v->part->platform);
 }
 
@@ -109,9 +114,12 @@ void vcpu_flush_ept_everywhere(struct vcpu *v)
 	struct partition *p = v->part;
 
 	v->ept_gen = __atomic_add_fetch(&p->ept_gen, 1, __ATOMIC_ACQ_REL);
-	for (int i = 0; i < p->nvcpus; i++)
-		if (&p->vcpus[i] != v)
+	for (int i = 0; i < p->nvcpus; i++) {
+		if (&p->vcpus[i] != v) {
+			mbox_post_event(&p->vcpus[i].mbox, VCPU_EV_EPT, 0);
 			vcpu_kick(&p->vcpus[i]);
+		}
+	}
 }
 
 void vcpu_sync_ept(struct vcpu *v)
@@ -129,8 +137,11 @@ void vcpu_stop_partition(struct vcpu *v)
 	struct partition *p = v->part;
 
 	__atomic_store_n(&p->stop, true, __ATOMIC_RELEASE);
-	for (int i = 0; i < p->nvcpus; i++)
-		if (&p->vcpus[i] != v)
+	for (int i = 0; i < p->nvcpus; i++) {
+		if (&p->vcpus[i] != v) {
+			mbox_post_event(&p->vcpus[i].mbox, VCPU_EV_STOP, 0);
 			vcpu_kick(&p->vcpus[i]);
+		}
+	}
 }
 
