@@ -23,7 +23,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$1"
 out=$(cd "$1" && pwd)
 cd "$root"
-work=$root/${BUILD:-build}/linux
+case ${BUILD:-build} in               # BUILD may be absolute (BUILD=/tmp/b)
+/*) work=$BUILD/linux ;;
+*) work=$root/${BUILD:-build}/linux ;;
+esac
 debs=$work/debs
 init_src=$root/iso/scenarios/linux/init.sh
 mkdir -p "$debs"
