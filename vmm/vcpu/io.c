@@ -315,32 +315,58 @@ static const struct port_range *find_port(uint16_t port, unsigned size)
 	return NULL;
 }
 
+/* The access itself: an IN into RAX, or an OUT from it. */
+static inline enum exit_result io_access(struct vcpu *v, const struct port_range *r, uint16_t port,
+					 unsigned size, bool in)
+{
+	if (in) {
+		uint32_t val = r ? r->read(v, port - r->base, size) : all_ones(v, 0, size);
+		uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
+		/* a 32-bit IN zero-extends into RAX; 8/16-bit ones merge (SDM IN) */
+		v->regs.rax = size == 4 ? val : (v->regs.rax & ~mask) | (val & mask);
+		return EXIT_HANDLED;
+	}
+	if (!r)
+		return EXIT_HANDLED;
+	uint32_t val = (uint32_t)v->regs.rax & (size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1);
+	return r->write(v, port - r->base, size, val);
+}
+
+/*
+ * With several vCPUs the devices are shared: the access is made under
+ * the partition's device lock, and a device touched by a vCPU other than
+ * vCPU 0 (which alone samples the interrupt lines) wakes vCPU 0.
+ */
+static enum exit_result io_access_shared(struct vcpu *v, const struct port_range *r, uint16_t port,
+					 unsigned size, bool in)
+{
+	struct partition *p = v->part;
+
+	partition_dev_lock(p);
+	enum exit_result res = io_access(v, r, port, size, in);
+	bool tell_bsp = v->id != 0 && p->platform.dirty;
+	partition_dev_unlock(p);
+	if (tell_bsp)
+		vcpu_kick(&p->vcpus[0]);
+	return res;
+}
+
 enum exit_result exit_io(struct vcpu *v, uint64_t qual)
 {
 	uint16_t port = QUAL_PORT(qual);
 	unsigned size = QUAL_SIZE(qual);
 	const struct port_range *r = find_port(port, size);
-	enum exit_result res = EXIT_HANDLED;
+	enum exit_result res;
 
 	if (QUAL_STRING(qual))
 		return EXIT_UNHANDLED;   /* INS/OUTS: no device here needs them yet */
 	v->io_port = port;
 	if (!r)
 		log_unemulated(v, port, QUAL_IN(qual));
-	partition_dev_lock(v->part);      /* the devices are the partition's, not the vCPU's */
-	if (QUAL_IN(qual)) {
-		uint32_t val = r ? r->read(v, port - r->base, size) : all_ones(v, 0, size);
-		uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
-		/* a 32-bit IN zero-extends into RAX; 8/16-bit ones merge (SDM IN) */
-		v->regs.rax = size == 4 ? val : (v->regs.rax & ~mask) | (val & mask);
-	} else if (r) {
-		uint32_t val = (uint32_t)v->regs.rax & (size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1);
-		res = r->write(v, port - r->base, size, val);
-	}
-	bool tell_bsp = v->id != 0 && v->part->platform.dirty;
-	partition_dev_unlock(v->part);
-	if (tell_bsp)                     /* a device interrupt may now be due on the boot vCPU */
-		vcpu_kick(&v->part->vcpus[0]);
+	if (v->part->nvcpus > 1)
+		res = io_access_shared(v, r, port, size, QUAL_IN(qual));
+	else
+		res = io_access(v, r, port, size, QUAL_IN(qual));
 	if (res == EXIT_HANDLED)
 		vcpu_skip_instruction(v);
 	return res;
