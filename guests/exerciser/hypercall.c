@@ -58,7 +58,9 @@ static void check_partition_info(const struct mb_info *mbi)
 	name[sizeof(info.name)] = '\0';
 	con_printf("exerciser: partition '%s' cpu %u ram 0x%llx hpa 0x%llx\n",
 		   name, info.cpu, info.ram_size, info.hpa_base);
-	check_eq("partition info version", info.version, 1);
+	check_eq("partition info version", info.version, 2);
+	check_eq("partition info ncpus", info.ncpus, 1);          /* a one-vCPU partition */
+	check_eq("partition info vcpu", info.vcpu, 0);
 	check("partition info name", name_ok(info.name, sizeof(info.name)),
 	      "name not a non-empty NUL-terminated string");
 	check_ram_size(mbi);
