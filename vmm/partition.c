@@ -5,6 +5,7 @@
  */
 #include "vmm/partition.h"
 #include "vmm/config.h"
+#include "vmm/net/net.h"
 #include "vmm/vmx/vmx_caps.h"
 #include "drivers/cmdline.h"
 #include "drivers/mb2.h"
@@ -170,6 +171,7 @@ static bool partition_create(struct partition *p, const struct guest_cfg *g, int
 		   p->name, p->nvcpus > 1 ? "s" : "", cpus, (unsigned long long)p->base.v,
 		   (unsigned long long)(p->base.v + p->total_size - 1),
 		   (unsigned long long)(p->ram_size >> 20), loader_format_name(g->format), g->image);
+	net_attach(p);
 	return true;
 }
 
@@ -184,6 +186,7 @@ int partitions_create(const struct mb2_info *mb2, const struct hv_options *opts,
 		return 0;
 	}
 	config_parse(mod_data[cfg], mod_sizes[cfg], &config);
+	net_lans_create(&config);   /* before the memory check: they take ~1 MiB each */
 	machine = (struct config_machine){
 		.ncpus = (int)cpus_online,
 		.free_bytes = kpage_free_bytes() > HV_RESERVE ? kpage_free_bytes() - HV_RESERVE : 0,
