@@ -182,7 +182,8 @@ static void report_startup(void)
 static void report_memory(struct partition *p)
 {
 	uint64_t bytes = sizeof(*p) + PAGE_SIZE /* VMCS */ + 2 * PAGE_SIZE /* I/O bitmaps */ +
-			 PAGE_SIZE /* MSR bitmap */ + p->pool.meta_bytes;
+			 PAGE_SIZE /* MSR bitmap */ + p->pool.meta_bytes +
+			 (uint64_t)p->nnets * sizeof(struct net_dev);
 
 	log_printf("hv: guest %s: hypervisor memory %llu KiB (VMCS, bitmaps, devices, pool index)\n",
 		   p->name, (unsigned long long)(bytes >> 10));
