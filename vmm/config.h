@@ -59,6 +59,7 @@
 #define CONFIG_MAX_NETS     2	/* virtio-net devices of one guest */
 #define CONFIG_MAX_SWITCHES 8
 #define CONFIG_SWITCH_PORTS 8	/* devices on one switch: SWITCH_MAX_PORTS */
+#define CONFIG_SWITCH_BYTES MIB(1)	/* hypervisor memory a switch takes */
 
 enum on_exit { ON_EXIT_IDLE, ON_EXIT_RESTART, ON_EXIT_POWEROFF };
 

@@ -5,7 +5,6 @@
  */
 #include "vmm/partition.h"
 #include "vmm/config.h"
-#include "vmm/net/net.h"
 #include "vmm/vmx/vmx_caps.h"
 #include "drivers/cmdline.h"
 #include "drivers/mb2.h"
@@ -171,7 +170,6 @@ static bool partition_create(struct partition *p, const struct guest_cfg *g, int
 		   p->name, p->nvcpus > 1 ? "s" : "", cpus, (unsigned long long)p->base.v,
 		   (unsigned long long)(p->base.v + p->total_size - 1),
 		   (unsigned long long)(p->ram_size >> 20), loader_format_name(g->format), g->image);
-	net_attach(p);
 	return true;
 }
 
@@ -186,10 +184,11 @@ int partitions_create(const struct mb2_info *mb2, const struct hv_options *opts,
 		return 0;
 	}
 	config_parse(mod_data[cfg], mod_sizes[cfg], &config);
-	net_lans_create(&config);   /* before the memory check: they take ~1 MiB each */
+	/* kept back as well: the switches (vmm/net/net.c makes them later) */
+	uint64_t reserve = HV_RESERVE + (uint64_t)config.nswitches * CONFIG_SWITCH_BYTES;
 	machine = (struct config_machine){
 		.ncpus = (int)cpus_online,
-		.free_bytes = kpage_free_bytes() > HV_RESERVE ? kpage_free_bytes() - HV_RESERVE : 0,
+		.free_bytes = kpage_free_bytes() > reserve ? kpage_free_bytes() - reserve : 0,
 		.module_names = mod_names, .module_data = mod_data, .module_sizes = mod_sizes,
 		.nmodules = (int)mb2->nmods,
 	};

@@ -20,6 +20,7 @@
 
 _Static_assert(CONFIG_SWITCH_PORTS == SWITCH_MAX_PORTS, "the config checks the switch's port count");
 _Static_assert(CONFIG_MAX_NETS == PLATFORM_MAX_VNET, "a platform line per device");
+_Static_assert(sizeof(struct net_switch) <= CONFIG_SWITCH_BYTES, "what partitions_create() keeps back");
 
 #define NET_AGE_MS 300000       /* forget a silent address after 300 s (802.1D) */
 
@@ -72,20 +73,18 @@ static void *alloc_zeroed(uint64_t bytes)
 	return p;
 }
 
-void net_lans_create(const struct hv_config *cfg)
+/* Switch number s of the config, made at its first device. */
+static struct net_lan *lan_get(int s, const char *name)
 {
-	for (int s = 0; s < cfg->nswitches; s++) {
-		bool used = false;
-		for (int i = 0; i < cfg->nguests; i++)
-			for (int n = 0; cfg->guests[i].ok && n < cfg->guests[i].nnets; n++)
-				used |= cfg->guests[i].nets[n] == s;
-		if (!used)
-			continue;
-		lans[s].name = cfg->switches[s].name;
-		lans[s].owner = -1;
-		lans[s].sw = alloc_zeroed(sizeof(struct net_switch));
-		switch_init(lans[s].sw, NET_AGE_MS);
+	struct net_lan *lan = &lans[s];
+
+	if (!lan->sw) {
+		lan->name = name;
+		lan->owner = -1;
+		lan->sw = alloc_zeroed(sizeof(struct net_switch));
+		switch_init(lan->sw, NET_AGE_MS);
 	}
+	return lan;
 }
 
 /* ---- the device side: guest memory, transmit, receive ------------------- */
@@ -197,12 +196,12 @@ void net_reset(struct partition *p)
 	}
 }
 
-void net_attach(struct partition *p)
+static void net_attach(struct partition *p)
 {
 	const struct guest_cfg *g = p->cfg;
 
 	for (int i = 0; i < g->nnets; i++) {
-		struct net_lan *lan = &lans[g->nets[i]];
+		struct net_lan *lan = lan_get(g->nets[i], g->net_names[i]);
 		struct net_dev *d = alloc_zeroed(sizeof(*d));
 		int port;
 
@@ -225,6 +224,12 @@ void net_attach(struct partition *p)
 			   (unsigned)PLATFORM_VNET_GPA(i), PLATFORM_VNET_IRQ(i));
 	}
 	net_reset(p);
+}
+
+void net_setup(struct partition *parts, int n)
+{
+	for (int i = 0; i < n; i++)
+		net_attach(&parts[i]);
 }
 
 /* ---- statistics ------------------------------------------------------------ */

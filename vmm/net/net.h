@@ -51,14 +51,11 @@ struct net_dev {
 	uint8_t mac[6];
 };
 
-/* Make the switches the config names, before the memory check: each
- * takes about 1 MiB of kernel pages. */
-void net_lans_create(const struct hv_config *cfg);
-
-/* Give partition p (its cfg, id and name set) its devices and plug them
- * in; logs one line per device.  At partition creation, before any
- * guest runs. */
-void net_attach(struct partition *p);
+/* Give each of the n partitions its devices (its cfg's net key) and plug
+ * them in, making each switch at its first device (CONFIG_SWITCH_BYTES
+ * of kernel pages, which the config's memory check kept back); logs one
+ * line per device.  Once, at boot, before any guest runs. */
+void net_setup(struct partition *parts, int n);
 
 /* Every device of p back to power-on, for a (re)boot; on p's boot CPU. */
 void net_reset(struct partition *p);
