@@ -5,7 +5,7 @@
 # GUEST_ so they cannot clash with the hypervisor's.
 
 GUEST_NAMES  := hello exerciser memtouch hostile
-GUEST_NAMES  += bench smp2
+GUEST_NAMES  += bench smp2 netping
 GUEST_OUT    := $(BUILD)/guests
 GUEST_OBJDIR := $(GUEST_OUT)/obj
 GUEST_LDS    := guests/guest.ld

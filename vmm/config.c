@@ -143,7 +143,7 @@ static void report(struct hv_config *cfg, struct guest_cfg *g, int line,
 
 enum cfg_key {
 	KEY_CPU, KEY_CPUS, KEY_MEMORY, KEY_IMAGE, KEY_FORMAT, KEY_CMDLINE, KEY_MODULES,
-	KEY_ON_EXIT, KEY_SMALL_PAGES, KEY_COUNT
+	KEY_ON_EXIT, KEY_SMALL_PAGES, KEY_NET, KEY_COUNT
 };
 
 struct parser {
@@ -151,6 +151,7 @@ struct parser {
 	int line;
 	struct guest_cfg *cur;		/* block being read; NULL outside one */
 	bool skipping;			/* in a block whose header was refused */
+	bool in_switch;			/* in a [switch NAME] block */
 	int key_line[KEY_COUNT];	/* where cur set each key; 0: not yet */
 };
 
@@ -368,6 +369,36 @@ static void set_small_pages(struct parser *p, struct guest_cfg *g, struct span v
 		g->small_start = start, g->small_end = end;
 }
 
+static bool name_ok(struct span n);
+
+/* "lan wan": the switches of net0, net1; resolved once the file is read. */
+static void set_net(struct parser *p, struct guest_cfg *g, struct span v)
+{
+	char show[VALUE_SHOW_LEN];
+	int n = 0;
+
+	for (struct span w = next_word(&v); w.n; w = next_word(&v)) {
+		quote(w, show);
+		if (n == CONFIG_MAX_NETS) {
+			PERR(p, "too many net devices (max %d per guest)", CONFIG_MAX_NETS);
+			return;
+		}
+		if (!name_ok(w)) {
+			PERR(p, "bad switch name '%s' (1-15 chars of A-Z a-z 0-9 _ -)", show);
+			return;
+		}
+		for (int i = 0; i < n; i++) {
+			if (span_eq(w, g->net_names[i])) {
+				PERR(p, "switch '%s' is listed twice", show);
+				return;
+			}
+		}
+		span_copy(w, g->net_names[n++], CONFIG_NAME_LEN);
+	}
+	g->nnets = n;
+	g->net_line = p->line;
+}
+
 static const struct {
 	const char *name;
 	bool required, may_be_empty;
@@ -382,6 +413,7 @@ static const struct {
 	[KEY_MODULES]     = { "modules",     false, true,  set_modules },
 	[KEY_ON_EXIT]     = { "on_exit",     false, false, set_on_exit },
 	[KEY_SMALL_PAGES] = { "small_pages", false, false, set_small_pages },
+	[KEY_NET]         = { "net",         false, false, set_net },
 };
 
 static int find_key(struct span k)
@@ -460,8 +492,28 @@ static bool name_ok(struct span n)
 	return true;
 }
 
-/* A "[guest NAME]" line (text after '[' in inner); 0 or -1 (reported). */
-static int check_header(struct parser *p, struct span inner, struct span *name)
+enum block { BLOCK_GUEST, BLOCK_SWITCH };
+
+/* "guest NAME" or "switch NAME": which, and the name; false if neither. */
+static bool block_kind(struct span body, enum block *kind, struct span *name)
+{
+	static const char *const words[] = { [BLOCK_GUEST] = "guest", [BLOCK_SWITCH] = "switch" };
+
+	for (size_t k = 0; k < ARRAY_SIZE(words); k++) {
+		size_t n = strlen(words[k]);
+		if (body.n > n && memcmp(body.p, words[k], n) == 0 && is_blank(body.p[n])) {
+			*kind = (enum block)k;
+			*name = trim(span_from(body, n));
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A "[guest NAME]" or "[switch NAME]" line (text after '[' in inner);
+ * 0 or -1 (reported). */
+static int check_header(struct parser *p, struct span inner, enum block *kind,
+			struct span *name)
 {
 	char show[VALUE_SHOW_LEN];
 	size_t close = span_find(inner, ']');
@@ -476,17 +528,40 @@ static int check_header(struct parser *p, struct span inner, struct span *name)
 		return -1;
 	}
 	quote(body, show);
-	if (body.n < 6 || memcmp(body.p, "guest", 5) != 0 || !is_blank(body.p[5])) {
-		PERR(p, "unknown block '[%s]' (want [guest NAME])", show);
+	if (!block_kind(body, kind, name)) {
+		PERR(p, "unknown block '[%s]' (want [guest NAME] or [switch NAME])", show);
 		return -1;
 	}
-	*name = trim(span_from(body, 5));
 	quote(*name, show);
 	if (!name_ok(*name)) {
-		PERR(p, "bad guest name '%s' (1-15 chars of A-Z a-z 0-9 _ -)", show);
+		PERR(p, "bad %s name '%s' (1-15 chars of A-Z a-z 0-9 _ -)",
+		     *kind == BLOCK_GUEST ? "guest" : "switch", show);
 		return -1;
 	}
 	return 0;
+}
+
+static void add_switch(struct parser *p, struct span name)
+{
+	struct hv_config *cfg = p->cfg;
+	struct switch_cfg *s;
+
+	for (int i = 0; i < cfg->nswitches; i++) {
+		if (span_eq(name, cfg->switches[i].name)) {
+			PERR(p, "switch name '%s' is already used on line %d",
+			     cfg->switches[i].name, cfg->switches[i].line);
+			return;
+		}
+	}
+	if (cfg->nswitches == CONFIG_MAX_SWITCHES) {
+		PERR(p, "too many switches (max %d)", CONFIG_MAX_SWITCHES);
+		return;
+	}
+	s = &cfg->switches[cfg->nswitches++];
+	span_copy(name, s->name, sizeof(s->name));
+	s->line = p->line;
+	p->skipping = false;
+	p->in_switch = true;
 }
 
 static void parse_header(struct parser *p, struct span s)
@@ -494,11 +569,17 @@ static void parse_header(struct parser *p, struct span s)
 	struct hv_config *cfg = p->cfg;
 	struct span name;
 	struct guest_cfg *g;
+	enum block kind;
 
 	finish_block(p);
 	p->skipping = true;
-	if (check_header(p, span_from(s, 1), &name))
+	p->in_switch = false;
+	if (check_header(p, span_from(s, 1), &kind, &name))
 		return;
+	if (kind == BLOCK_SWITCH) {
+		add_switch(p, name);
+		return;
+	}
 	for (int i = 0; i < cfg->nguests; i++) {
 		if (span_eq(name, cfg->guests[i].name)) {
 			PERR(p, "guest name '%s' is already used on line %d",
@@ -538,6 +619,10 @@ static void parse_key(struct parser *p, struct span s)
 		PERR(p, "expected 'key = value' or '[guest NAME]'");
 		return;
 	}
+	if (p->in_switch) {
+		PERR(p, "unknown key '%s' (a [switch NAME] block takes none)", show);
+		return;
+	}
 	if (!p->cur) {
 		PERR(p, "key '%s' outside a [guest NAME] block", show);
 		return;
@@ -572,6 +657,29 @@ static void parse_line(struct parser *p, struct span s)
 		parse_key(p, s);
 }
 
+static int find_switch(const struct hv_config *cfg, const char *name)
+{
+	for (int i = 0; i < cfg->nswitches; i++)
+		if (strcmp(cfg->switches[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* Each guest's net names to switch indices, now that every switch is known. */
+static void resolve_nets(struct hv_config *cfg)
+{
+	for (int i = 0; i < cfg->nguests; i++) {
+		struct guest_cfg *g = &cfg->guests[i];
+
+		for (int n = 0; n < g->nnets; n++) {
+			g->nets[n] = find_switch(cfg, g->net_names[n]);
+			if (g->nets[n] < 0)
+				report(cfg, g, g->net_line, "guest '%s': unknown switch '%s'",
+				       g->name, g->net_names[n]);
+		}
+	}
+}
+
 int config_parse(const char *text, size_t len, struct hv_config *out)
 {
 	struct parser p = { .cfg = out };
@@ -586,6 +694,7 @@ int config_parse(const char *text, size_t len, struct hv_config *out)
 		rest = span_from(rest, eol + 1);
 	}
 	finish_block(&p);
+	resolve_nets(out);
 	if (out->nguests == 0 && out->nerrors == 0)
 		report(out, NULL, p.line, "no [guest NAME] block");
 	return out->nerrors;
@@ -673,6 +782,26 @@ static void check_modules(struct hv_config *cfg, struct guest_cfg *g,
 			       "among the boot modules", g->name, g->modules[i]);
 }
 
+/* Each switch of the guest has a port left after the earlier accepted guests. */
+static void check_ports(struct hv_config *cfg, int i)
+{
+	struct guest_cfg *g = &cfg->guests[i];
+
+	for (int n = 0; n < g->nnets; n++) {
+		int ports = 0;
+		for (int j = 0; j < i; j++) {
+			const struct guest_cfg *o = &cfg->guests[j];
+			for (int k = 0; o->ok && k < o->nnets; k++)
+				ports += o->nets[k] == g->nets[n];
+		}
+		if (ports >= CONFIG_SWITCH_PORTS) {
+			report(cfg, g, g->net_line, "guest '%s': switch '%s' has no port left "
+			       "(max %d devices)", g->name, g->net_names[n], CONFIG_SWITCH_PORTS);
+			return;
+		}
+	}
+}
+
 void config_validate(struct hv_config *cfg, const struct config_machine *m)
 {
 	uint64_t used = 0;
@@ -685,6 +814,7 @@ void config_validate(struct hv_config *cfg, const struct config_machine *m)
 		check_cpus(cfg, i, m);
 		check_image(cfg, g, m);
 		check_modules(cfg, g, m);
+		check_ports(cfg, i);
 		if (!g->ok)
 			continue;
 		if (g->memory > m->free_bytes - used)

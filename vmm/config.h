@@ -28,6 +28,14 @@
  *                          # the EPT maps with 4 KiB leaves (benchmarks);
  *                          # 2 MiB aligned, below the end of the guest's
  *                          # RAM (beyond 3 GiB RAM goes on at 4 GiB)
+ *   net      = lan wan     # optional: one virtio-net device on each named
+ *                          # switch, net0 first; at most 2, each switch
+ *                          # once; the switches may be declared anywhere
+ *
+ *   [switch lan]           # an Ethernet switch between partitions (see
+ *                          # vmm/net/net.h); takes no keys; name as for a
+ *                          # guest, unique among switches; at most 8
+ *                          # devices on one switch
  *
  * Numbers are decimal or 0x hex.  cpu (or cpus), memory, image and format are
  * required.  Any value may be written in "double quotes".
@@ -48,6 +56,10 @@
 #define CONFIG_NAME_LEN     16	/* with the NUL */
 #define CONFIG_IMAGE_LEN    64
 #define CONFIG_CMDLINE_LEN  256
+#define CONFIG_MAX_NETS     2	/* virtio-net devices of one guest */
+#define CONFIG_MAX_SWITCHES 8
+#define CONFIG_SWITCH_PORTS 8	/* devices on one switch: SWITCH_MAX_PORTS */
+#define CONFIG_SWITCH_BYTES MIB(1)	/* hypervisor memory a switch takes */
 
 enum on_exit { ON_EXIT_IDLE, ON_EXIT_RESTART, ON_EXIT_POWEROFF };
 
@@ -64,13 +76,24 @@ struct guest_cfg {
 	int nmodules;
 	enum on_exit on_exit;
 	uint64_t small_start, small_end;	/* both 0: no small-page range */
+	char net_names[CONFIG_MAX_NETS][CONFIG_NAME_LEN];	/* as written */
+	int nets[CONFIG_MAX_NETS];		/* device n is on switches[nets[n]] */
+	int nnets;
+	int net_line;				/* line of the net key */
 	int line;				/* line of the [guest] header */
 	bool ok;
+};
+
+struct switch_cfg {
+	char name[CONFIG_NAME_LEN];
+	int line;				/* line of the [switch] header */
 };
 
 struct hv_config {
 	struct guest_cfg guests[CONFIG_MAX_GUESTS];
 	int nguests;
+	struct switch_cfg switches[CONFIG_MAX_SWITCHES];
+	int nswitches;
 	int nerrors;
 };
 
@@ -94,7 +117,8 @@ struct config_machine {
  * Check the parsed guests against the machine, in file order: the CPU
  * exists and no earlier accepted guest has it (each CPU of a cpus list),
  * the image module exists
- * and is of the stated format, the extra modules exist, and the memory
+ * and is of the stated format, the extra modules exist, each switch it
+ * is on has a port left after earlier accepted guests, and the memory
  * fits in what earlier accepted guests left.  Failures print one line
  * each and set ok = false.
  */

@@ -21,6 +21,7 @@
 #include "boot/boot.h"
 #include "vmm/partition.h"
 #include "vmm/focus.h"
+#include "vmm/net/net.h"
 #include "vmm/vcpu/run.h"
 #include "vmm/vcpu/smp.h"
 #include "hv/log.h"
@@ -161,6 +162,7 @@ static void run_partitions(void)
 
 	if (!n)
 		return;
+	net_setup(parts, n);          /* their virtio-net devices, on their switches */
 	focus_init(parts, n);
 	for (int i = 0; i < n; i++) {
 		struct partition *p = &parts[i];

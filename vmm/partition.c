@@ -184,9 +184,11 @@ int partitions_create(const struct mb2_info *mb2, const struct hv_options *opts,
 		return 0;
 	}
 	config_parse(mod_data[cfg], mod_sizes[cfg], &config);
+	/* kept back as well: the switches (vmm/net/net.c makes them later) */
+	uint64_t reserve = HV_RESERVE + (uint64_t)config.nswitches * CONFIG_SWITCH_BYTES;
 	machine = (struct config_machine){
 		.ncpus = (int)cpus_online,
-		.free_bytes = kpage_free_bytes() > HV_RESERVE ? kpage_free_bytes() - HV_RESERVE : 0,
+		.free_bytes = kpage_free_bytes() > reserve ? kpage_free_bytes() - reserve : 0,
 		.module_names = mod_names, .module_data = mod_data, .module_sizes = mod_sizes,
 		.nmodules = (int)mb2->nmods,
 	};

@@ -13,7 +13,8 @@
  * runs on its own CPUs (vmm/vcpu/run.h) until it ends, one vCPU on each.
  *
  * Shared between the CPUs of one partition, and what protects it:
- *   the devices (platform) and console_in's consumer side   dev_lock
+ *   the devices (platform, net) and console_in's consumer   dev_lock
+ *   net_work (frames may wait in a switch for its devices)  atomics
  *   the EPT (populating it on a fault)                      ept_lock
  *   each vCPU's mailbox                                     atomics
  *   stop (a request that every vCPU leaves the guest)       atomics
@@ -43,6 +44,7 @@ enum guest_state { GUEST_READY, GUEST_RUNNING, GUEST_ENDED };
 
 struct hv_options;
 struct mb2_info;
+struct net_dev;
 
 struct partition {
 	int id;
@@ -63,6 +65,9 @@ struct partition {
 	struct frame_pool pool;
 	struct ept ept;
 	struct platform platform;
+	struct net_dev *net[CONFIG_MAX_NETS];   /* in hypervisor memory (vmm/net/net.h) */
+	int nnets;
+	uint32_t net_work;               /* set by any CPU, taken by the boot vCPU's */
 	struct byte_ring console_in;     /* COM1 input, from whichever CPU read it */
 	const void *image;
 	uint64_t image_size;

@@ -5,6 +5,8 @@
  * the built bytes, and field by field at the offsets the spec gives, with
  * every checksum and length recomputed here.
  */
+#define _GNU_SOURCE
+#include <string.h>
 #include <stdlib.h>
 #include "check.h"
 #include "host_log.h"
@@ -334,6 +336,116 @@ static void test_fadt_fields(void)
 	}
 }
 
+/* ---- virtio-mmio devices in the DSDT ----------------------------------- */
+
+/* An AML PkgLength at p (ACPI 6.5, 20.2.4): its value, *n its bytes. */
+static size_t pkg_length(const uint8_t *p, size_t *n)
+{
+	unsigned follow = p[0] >> 6;
+	size_t len = follow ? p[0] & 0x0f : p[0] & 0x3f;
+
+	for (unsigned i = 0; i < follow; i++)
+		len |= (size_t)p[1 + i] << (4 + 8 * i);
+	*n = 1 + follow;
+	return len;
+}
+
+/* The DSDT of a build with cfg: checked, and its length in *len. */
+static const uint8_t *dsdt_of(const struct acpi_guest_config *cfg, uint32_t *len)
+{
+	struct acpi_info info;
+	uint64_t rsdp;
+	const uint8_t *x, *f;
+
+	if (!build_and_parse(BIOS_GPA, cfg, &info, &rsdp))
+		return NULL;
+	x = tables + (rd64(buf + 24) - tables_gpa);
+	f = tables + (rd64(x + 36) - tables_gpa);
+	*len = rd32(tables + (rd32(f + 40) - tables_gpa) + 4);
+	return table_at(rd32(f + 40), "DSDT", *len);
+}
+
+/* Device (VRTn) at d (its DeviceOp), inside [d, end): the fields. */
+static const uint8_t *check_device(const uint8_t *d, const uint8_t *end, unsigned n,
+				   const struct acpi_guest_virtio *v)
+{
+	static const uint8_t hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0d,
+				       'L', 'N', 'R', 'O', '0', '0', '0', '5', 0 };
+	const uint8_t uid[] = { 0x08, '_', 'U', 'I', 'D', 0x0a, (uint8_t)n };
+	const char name[4] = { 'V', 'R', 'T', (char)('0' + n) };
+	size_t nb, bnb;
+
+	CHECK_EQ(d[0], 0x5b);
+	CHECK_EQ(d[1], 0x82);
+	size_t len = pkg_length(d + 2, &nb);
+	const uint8_t *body = d + 2 + nb, *next = d + 2 + len;
+	CHECK(next <= end);
+	if (next > end)
+		return end;
+	CHECK(memcmp(body, name, 4) == 0);
+	CHECK(memcmp(body + 4, hid, sizeof(hid)) == 0);
+	CHECK(memcmp(body + 4 + sizeof(hid), uid, sizeof(uid)) == 0);
+	const uint8_t *crs = body + 4 + sizeof(hid) + sizeof(uid);
+	CHECK(memcmp(crs, "\x08_CRS\x11", 6) == 0);
+	size_t blen = pkg_length(crs + 6, &bnb);
+	CHECK(crs + 6 + blen == next);          /* _CRS ends the device */
+	const uint8_t *size = crs + 6 + bnb, *rt = size + 2;
+	CHECK_EQ(size[0], 0x0a);                /* BufferSize, a byte */
+	CHECK_EQ(size[1], blen - bnb - 2);
+	CHECK_EQ(size[1], 23);
+	/* Memory32Fixed (ReadWrite, base, size) */
+	CHECK_EQ(rt[0], 0x86);
+	CHECK_EQ(rd16(rt + 1), 9);
+	CHECK_EQ(rt[3], 1);
+	CHECK_EQ(rd32(rt + 4), v->base);
+	CHECK_EQ(rd32(rt + 8), v->size);
+	/* Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive) { irq } */
+	CHECK_EQ(rt[12], 0x89);
+	CHECK_EQ(rd16(rt + 13), 6);
+	CHECK_EQ(rt[15], 0x01);
+	CHECK_EQ(rt[16], 1);
+	CHECK_EQ(rd32(rt + 17), v->irq);
+	/* End Tag, its checksum making the template sum to 0 */
+	CHECK_EQ(rt[21], 0x79);
+	CHECK_EQ(sum(rt, 23), 0);
+	return next;
+}
+
+static void test_virtio_devices_in_dsdt(void)
+{
+	struct acpi_guest_config cfg = { .ncpus = 2, .no_madt = false, .ioapic_addr = 0xfec00000,
+		.virtio = { { 0xfeb00000, 0x200, 10 }, { 0xfeb01000, 0x200, 11 } }, .nvirtio = 2 };
+	struct acpi_guest_config none = cfg;
+	uint32_t len, len0;
+	size_t nb;
+
+	none.nvirtio = 0;
+	const uint8_t *d0 = dsdt_of(&none, &len0);
+	CHECK_EQ(len0, 36 + 14);                /* just \_S5_, as ever */
+	const uint8_t *d = dsdt_of(&cfg, &len);
+	if (!d0 || !d)
+		return;
+	CHECK(len > len0 && len <= len0 + 8 + 2 * ACPI_GUEST_VIRTIO_BYTES);
+	CHECK(memcmp(d + 36, "\x08_S5_", 5) == 0);   /* \_S5_ first, unchanged */
+	/* Scope (\_SB) takes the rest of the table, exactly */
+	const uint8_t *sc = d + 36 + 14, *end = d + len;
+	CHECK_EQ(sc[0], 0x10);
+	size_t slen = pkg_length(sc + 1, &nb);
+	CHECK_EQ(1 + slen, (size_t)(end - sc));
+	CHECK(memcmp(sc + 1 + nb, "\\_SB_", 5) == 0);
+	const uint8_t *p = sc + 1 + nb + 5;
+	for (unsigned n = 0; n < 2 && p < end; n++)
+		p = check_device(p, end, n, &cfg.virtio[n]);
+	CHECK(p == end);
+	CHECK(memmem(d, len, "LNRO0005", 8) != NULL);
+
+	/* too many devices: refused */
+	cfg.nvirtio = ACPI_GUEST_MAX_VIRTIO + 1;
+	gpa_t at;
+	host_log_clear();
+	CHECK_EQ(acpi_guest_build(buf, sizeof(buf), GPA(BIOS_GPA), &cfg, &at), 0);
+}
+
 static void test_madt_entries(void)
 {
 	struct acpi_guest_config cfg = { .ncpus = 4 };
@@ -436,6 +548,7 @@ int main(void)
 	RUN(test_rsdp_checksums_and_pointers);
 	RUN(test_root_tables_agree);
 	RUN(test_fadt_fields);
+	RUN(test_virtio_devices_in_dsdt);
 	RUN(test_madt_entries);
 	RUN(test_tables_disjoint);
 	RUN(test_buffer_too_small);

@@ -221,9 +221,9 @@ static void test_header_errors(void)
 	CHECK_EQ(cfg.nguests, 0);
 	CHECK_ONE_ERROR("\n[guest 0123456789abcdef]\ncpu=1\n",
 			"line 2: bad guest name '0123456789abcdef' (1-15 chars of A-Z a-z 0-9 _ -)");
-	CHECK_ONE_ERROR("[guest  ]\n", "line 1: unknown block '[guest]' (want [guest NAME])");
+	CHECK_ONE_ERROR("[guest  ]\n", "line 1: unknown block '[guest]' (want [guest NAME] or [switch NAME])");
 	CHECK_ONE_ERROR_START("[guest a.b]\n", "line 1: bad guest name 'a.b'");
-	CHECK_ONE_ERROR("[host x]\nmemory=1\n", "line 1: unknown block '[host x]' (want [guest NAME])");
+	CHECK_ONE_ERROR("[host x]\nmemory=1\n", "line 1: unknown block '[host x]' (want [guest NAME] or [switch NAME])");
 	CHECK_ONE_ERROR_START("[guestx y]\n", "line 1: unknown block '[guestx y]'");
 	CHECK_ONE_ERROR("[guest a\n", "line 1: missing ']' in the block header");
 	CHECK_ONE_ERROR("[guest a] x\n", "line 1: unexpected text after ']'");
@@ -298,6 +298,66 @@ static void test_cpus_errors(void)
 	/* a bad list is not "missing" as well */
 	CHECK_ONE_ERROR("[guest a]\ncpus = \"\"\n" BODY, "line 2: missing value for 'cpus'");
 	CHECK(!cfg.guests[0].ok);
+}
+
+static void test_nets(void)
+{
+	const struct guest_cfg *g = &cfg.guests[0];
+
+	/* a switch may be declared before or after the guests on it */
+	CHECK_EQ(parse("[switch lan]\n" HDR "net = lan  wan # two\n[switch wan]\n"
+		       "[guest b]\ncpu=1\n" BODY "net = wan\n"), 0);
+	CHECK_EQ(cfg.nswitches, 2);
+	CHECK_EQ(strcmp(cfg.switches[1].name, "wan"), 0);
+	CHECK_EQ(cfg.switches[1].line, 8);
+	CHECK_EQ(g->nnets, 2);
+	CHECK_EQ(g->nets[0], 0);
+	CHECK_EQ(g->nets[1], 1);
+	CHECK_EQ(g->net_line, 7);
+	CHECK_EQ(cfg.guests[1].nnets, 1);
+	CHECK_EQ(cfg.guests[1].nets[0], 1);
+	CHECK_EQ(cfg.guests[1].line, 9);
+	/* no net key: no device */
+	CHECK_EQ(parse(HDR), 0);
+	CHECK_EQ(g->nnets, 0);
+
+	CHECK_ONE_ERROR(HDR "net = lan\n", "line 6: guest 'a': unknown switch 'lan'");
+	CHECK(!g->ok);
+	CHECK_ONE_ERROR("[switch lan]\n" HDR "net = lan lan\n", "line 7: switch 'lan' is listed twice");
+	CHECK_ONE_ERROR("[switch a]\n[switch b]\n[switch c]\n" HDR "net = a b c\n",
+			"line 9: too many net devices (max 2 per guest)");
+	CHECK(!g->ok);
+	CHECK_ONE_ERROR("[switch lan]\n" HDR "net = la.n\n",
+			"line 7: bad switch name 'la.n' (1-15 chars of A-Z a-z 0-9 _ -)");
+	CHECK_ONE_ERROR("[switch lan]\n" HDR "net =\n", "line 7: missing value for 'net'");
+	CHECK_ONE_ERROR("[switch lan]\n" HDR "net = lan\nnet = lan\n",
+			"line 8: duplicate key 'net' (first set on line 7)");
+}
+
+static void test_switch_blocks(void)
+{
+	CHECK_ONE_ERROR("[switch lan]\n" HDR "[switch lan]\n",
+			"line 7: switch name 'lan' is already used on line 1");
+	CHECK_EQ(cfg.nswitches, 1);
+	CHECK(cfg.guests[0].ok);		/* a switch error is no guest's */
+	CHECK_ONE_ERROR("[switch lan]\nports = 4\n" HDR,
+			"line 2: unknown key 'ports' (a [switch NAME] block takes none)");
+	CHECK_ONE_ERROR("[switch a/b]\n" HDR,
+			"line 1: bad switch name 'a/b' (1-15 chars of A-Z a-z 0-9 _ -)");
+	CHECK_ONE_ERROR("[switch ]\n" HDR,
+			"line 1: unknown block '[switch]' (want [guest NAME] or [switch NAME])");
+	/* keys after a switch block do not go to the guest before it */
+	CHECK_ONE_ERROR(HDR "[switch lan]\ncmdline = x\n",
+			"line 7: unknown key 'cmdline' (a [switch NAME] block takes none)");
+	CHECK(cfg.guests[0].ok);
+	CHECK_EQ(cfg.guests[0].cmdline[0], 0);
+	CHECK_ONE_ERROR("[switch lan]\n", "line 1: no [guest NAME] block");
+
+	char text[512] = "";
+	for (int i = 0; i <= CONFIG_MAX_SWITCHES; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "[switch s%d]\n", i);
+	strcat(text, HDR);
+	CHECK_ONE_ERROR(text, "line 9: too many switches (max 8)");
 }
 
 static void test_too_many_guests(void)
@@ -463,6 +523,22 @@ static void test_validate_images(void)
 }
 
 /* A refused guest holds neither its CPU nor memory; parse errors stay. */
+static void test_validate_switch_ports(void)
+{
+	char text[2048] = "[switch lan]\n";
+
+	/* nine guests on one switch of eight ports: the ninth is refused */
+	for (int i = 0; i <= CONFIG_SWITCH_PORTS; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "[guest g%d]\ncpu=%d\nmemory=2M\nimage=mb.elf\nformat=multiboot\nnet=lan\n", i, i);
+	validate(text, machine(16, GIB(1)));
+	CHECK_EQ(log_lines(), 1);
+	CHECK_STR_CONTAINS(host_log_text(),
+			   "hv: config: line 55: guest 'g8': switch 'lan' has no port left (max 8 devices)\n");
+	CHECK(cfg.guests[7].ok);
+	CHECK(!cfg.guests[8].ok);
+}
+
 static void test_validate_refused_guests_free_resources(void)
 {
 	CHECK_EQ(parse("[guest a]\ncpu=0\nmemory=64M\nimage=gone\nformat=elf64\n"
@@ -492,6 +568,8 @@ int main(void)
 	RUN(test_missing_keys);
 	RUN(test_cpus_lists);
 	RUN(test_cpus_errors);
+	RUN(test_nets);
+	RUN(test_switch_blocks);
 	RUN(test_too_many_guests);
 	RUN(test_skipped_block_is_quiet);
 	RUN(test_validate_ok);
@@ -499,6 +577,7 @@ int main(void)
 	RUN(test_validate_cpu_lists);
 	RUN(test_validate_memory);
 	RUN(test_validate_images);
+	RUN(test_validate_switch_ports);
 	RUN(test_validate_refused_guests_free_resources);
 	return check_summary();
 }

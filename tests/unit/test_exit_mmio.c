@@ -1,4 +1,4 @@
-/* units: vmm/vcpu/mmio.c vmm/emul/decode.c vmm/emul/gwalk.c vmm/vcpu/helpers.c vmm/vcpu/smp.c vmm/dev/ipi_route.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c arch/x86_64/tsc_freq.c vmm/dev/vioapic.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
+/* units: vmm/vcpu/mmio.c vmm/emul/decode.c vmm/emul/gwalk.c vmm/vcpu/helpers.c vmm/vcpu/smp.c vmm/dev/ipi_route.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c arch/x86_64/tsc_freq.c vmm/dev/vioapic.c vmm/dev/acpi_guest.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c vmm/dev/virtio_net.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
 /*
  * MMIO emulation (vmm/vcpu/mmio.c) of the xAPIC page: the instruction is
  * fetched from the fixture's guest RAM (paging off, or through 4-level
@@ -7,11 +7,14 @@
  * its flags, RIP moved by the decoded length.  The refusals end the
  * guest: an instruction the decoder does not take, a REP prefix, an
  * instruction that cannot be fetched.  Outside the APIC page, or with
- * the APIC not in xAPIC mode, the access is not a device's.
+ * the APIC not in xAPIC mode, the access is not a device's.  A virtio-net
+ * window (0xfeb00000 + n * 0x1000) answers only for the partition's
+ * devices, its registers in the first 0x200 bytes, the rest floating.
  */
 #include "exit_checks.h"
 #include "host_log.h"
 #include "vmm/vcpu/mmio.h"
+#include "vmm/net/net.h"
 
 #define RAM      MIB(2)
 #define APIC     0xfee00000ull
@@ -253,6 +256,45 @@ static void test_apic_page_with_the_apic_off(void)
 	CHECK_EQ((uint32_t)fx_vcpu->regs.rax, VLAPIC_VERSION);
 }
 
+static struct net_dev vnet0;
+
+static void test_virtio_window(void)
+{
+	static const uint8_t rd_magic[] = { 0xa1, 0x00, 0x00, 0xb0, 0xfe };        /* mov 0xfeb00000, %eax */
+	static const uint8_t rd_past[] = { 0xa1, 0x00, 0x03, 0xb0, 0xfe };         /* mov 0xfeb00300, %eax */
+	static const uint8_t wr_status[] = { 0x89, 0x0d, 0x70, 0x00, 0xb0, 0xfe }; /* mov %ecx, 0xfeb00070 */
+
+	setup_flat32();
+	/* no device: nothing there */
+	CHECK_EQ(mmio_exit(fx_vcpu, GPA(0xfeb00000)), EXIT_UNHANDLED);
+
+	vnet_init(&vnet0.vnet, &(struct vnet_config){ .mac = { 0x52, 0x54, 0, 1, 0, 1 } });
+	fx_part.net[0] = &vnet0;
+	fx_part.nnets = 1;
+	code(rd_magic, sizeof(rd_magic));
+	CHECK_EQ(mmio_exit(fx_vcpu, GPA(0xfeb00000)), EXIT_HANDLED);
+	CHECK_EQ((uint32_t)fx_vcpu->regs.rax, VNET_MAGIC);
+	CHECK_EQ(rip(), FX_RIP + sizeof(rd_magic));
+
+	fake_vmcs_set(VMCS_GUEST_RIP, FX_RIP);
+	code(rd_past, sizeof(rd_past));
+	CHECK_EQ(mmio_exit(fx_vcpu, GPA(0xfeb00300)), EXIT_HANDLED);
+	CHECK_EQ((uint32_t)fx_vcpu->regs.rax, 0xffffffffu);
+
+	fake_vmcs_set(VMCS_GUEST_RIP, FX_RIP);
+	code(wr_status, sizeof(wr_status));
+	fx_vcpu->regs.rcx = VNET_S_ACKNOWLEDGE;
+	fx_part.platform.dirty = false;
+	CHECK_EQ(mmio_exit(fx_vcpu, GPA(0xfeb00070)), EXIT_HANDLED);
+	CHECK_EQ(vnet0.vnet.status, VNET_S_ACKNOWLEDGE);
+	CHECK(fx_part.platform.dirty);              /* its line may have changed */
+
+	/* net1's window, with one device only: nothing there */
+	CHECK_EQ(mmio_exit(fx_vcpu, GPA(0xfeb01000)), EXIT_UNHANDLED);
+	fx_part.net[0] = NULL;
+	fx_part.nnets = 0;
+}
+
 int main(void)
 {
 	RUN(test_read_32bit);
@@ -267,5 +309,6 @@ int main(void)
 	RUN(test_fetch_at_end_of_ram);
 	RUN(test_not_a_device);
 	RUN(test_apic_page_with_the_apic_off);
+	RUN(test_virtio_window);
 	return check_summary();
 }

@@ -1,4 +1,4 @@
-/* units: vmm/vcpu/smp.c vmm/dev/ipi_route.c vmm/vcpu/inject.c vmm/vcpu/cpuid.c vmm/vcpu/msr.c vmm/vcpu/helpers.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c arch/x86_64/tsc_freq.c vmm/dev/vioapic.c vmm/dev/acpi_guest.c drivers/acpi.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
+/* units: vmm/vcpu/smp.c vmm/dev/ipi_route.c vmm/vcpu/inject.c vmm/vcpu/cpuid.c vmm/vcpu/msr.c vmm/vcpu/helpers.c ept/ept.c ept/pool.c lib/fmt.c vmm/dev/platform.c arch/x86_64/tsc_freq.c vmm/dev/vioapic.c vmm/dev/acpi_guest.c drivers/acpi.c vmm/dev/vuart.c vmm/dev/vpic.c vmm/dev/vpit.c vmm/dev/vrtc.c vmm/dev/fwcfg.c vmm/dev/vlapic.c vmm/dev/vpm.c vmm/dev/virtio_net.c vmm/net/net.c vmm/net/switch.c tests/unit/fake_vmcs.c tests/unit/fake_cpu.c tests/unit/vcpu_fixture.c lib/regdump.c */
 /*
  * Partitions with several vCPUs, on the host: interrupt-message routing
  * among local APICs (vmm/dev/ipi_route.c), IPIs written to a vCPU's ICR
@@ -361,12 +361,12 @@ static void test_firmware_tables_list_every_vcpu(void)
 	struct acpi_info info;
 
 	/* one vCPU: no MADT (the 8259 stays behind LINT0) */
-	size_t n = platform_firmware_tables(tables, sizeof(tables), 1);
+	size_t n = platform_firmware_tables(tables, sizeof(tables), 1, 0);
 	CHECK(n > 0);
 	CHECK_EQ(acpi_parse(tables, 36, map_tables, &info), ACPI_OK);
 	CHECK(!info.has_madt);
 	/* four: a MADT with local APIC ids 0..3 */
-	n = platform_firmware_tables(tables, sizeof(tables), 4);
+	n = platform_firmware_tables(tables, sizeof(tables), 4, 0);
 	CHECK(n > 0);
 	CHECK_EQ(acpi_parse(tables, 36, map_tables, &info), ACPI_OK);
 	CHECK(info.has_madt);

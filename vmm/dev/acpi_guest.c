@@ -202,6 +202,138 @@ static const uint8_t dsdt_aml[] = {
 _Static_assert(sizeof(dsdt_aml) == 6 + S5_PKG_LEN, "_S5_ PkgLength");
 #define DSDT_REVISION 2         /* 2+: 64-bit AML integers */
 
+/*
+ * The virtio-mmio devices (acpi_guest.h): Scope (\_SB) { Device (VRTn)
+ * ... }.  AML (ACPI 6.5, 20.2): ScopeOp and ExtOpPrefix DeviceOp are
+ * followed by a PkgLength that counts itself and the rest of the object
+ * (20.2.4): one byte below 64, else a lead byte 0x40 | the low nibble
+ * and one byte more for bits 4-11.  _CRS is a Buffer of resource
+ * descriptors (6.4): Memory32Fixed (large item 0x86, 6.4.3.4), Extended
+ * Interrupt (large item 0x89, 6.4.3.6; flags bit 0 consumer, bit 1 edge,
+ * bit 2 active low, bit 3 shared: 0x01 is a level, active high,
+ * exclusive consumer) and the End Tag (small item 0x79, 6.4.2.9) whose
+ * checksum byte makes the template sum to zero.
+ */
+#define AML_SCOPE_OP   0x10
+#define AML_EXT_OP     0x5B
+#define AML_DEVICE_OP  0x82
+#define AML_BUFFER_OP  0x11
+#define AML_STRING_PFX 0x0D
+#define AML_ROOT_CHAR  '\\'
+#define RES_MEM32_FIXED  0x86
+#define RES_EXT_IRQ      0x89
+#define RES_END_TAG      0x79
+#define RES_MEM_RW       0x01
+#define RES_IRQ_CONSUMER 0x01   /* level, active high, exclusive */
+#define VIRTIO_CRS_LEN   23     /* 12 + 9 + 2 bytes of descriptors */
+#define SB_AML_MAX (8 + ACPI_GUEST_MAX_VIRTIO * ACPI_GUEST_VIRTIO_BYTES)
+
+struct aml {
+	uint8_t *p;
+	size_t n;
+};
+
+static void aml_put(struct aml *a, const void *bytes, size_t len)
+{
+	memcpy(a->p + a->n, bytes, len);
+	a->n += len;
+}
+
+static void aml_byte(struct aml *a, uint8_t b)
+{
+	aml_put(a, &b, 1);
+}
+
+static void aml_le32(struct aml *a, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		aml_byte(a, (uint8_t)(v >> (8 * i)));
+}
+
+/* PkgLength for a body of n bytes, then the body (at most 4095 in all). */
+static void aml_pkg(struct aml *a, const uint8_t *body, size_t n)
+{
+	if (n + 1 < 64) {
+		aml_byte(a, (uint8_t)(n + 1));
+	} else {
+		size_t total = n + 2;
+		aml_byte(a, (uint8_t)(0x40 | (total & 0xf)));
+		aml_byte(a, (uint8_t)(total >> 4));
+	}
+	aml_put(a, body, n);
+}
+
+/* Name (seg, ...): NameOp and a 4-character NameSeg. */
+static void aml_name(struct aml *a, const char seg[4])
+{
+	aml_byte(a, AML_NAME_OP);
+	aml_put(a, seg, 4);
+}
+
+static void virtio_crs(struct aml *a, const struct acpi_guest_virtio *v)
+{
+	uint8_t rt[VIRTIO_CRS_LEN], buf[2 + VIRTIO_CRS_LEN];
+	struct aml t = { rt, 0 }, b = { buf, 0 };
+	uint8_t sum = 0;
+
+	aml_byte(&t, RES_MEM32_FIXED);
+	aml_byte(&t, 9), aml_byte(&t, 0);           /* length of what follows */
+	aml_byte(&t, RES_MEM_RW);
+	aml_le32(&t, v->base);
+	aml_le32(&t, v->size);
+	aml_byte(&t, RES_EXT_IRQ);
+	aml_byte(&t, 6), aml_byte(&t, 0);
+	aml_byte(&t, RES_IRQ_CONSUMER);
+	aml_byte(&t, 1);                            /* one interrupt */
+	aml_le32(&t, v->irq);
+	aml_byte(&t, RES_END_TAG);
+	for (size_t i = 0; i < t.n; i++)
+		sum = (uint8_t)(sum + rt[i]);
+	aml_byte(&t, (uint8_t)(0 - sum));
+	aml_byte(&b, AML_BYTE_PFX);                 /* BufferSize */
+	aml_byte(&b, (uint8_t)t.n);
+	aml_put(&b, rt, t.n);
+	aml_name(a, "_CRS");
+	aml_byte(a, AML_BUFFER_OP);
+	aml_pkg(a, buf, b.n);
+}
+
+static void virtio_device(struct aml *a, unsigned n, const struct acpi_guest_virtio *v)
+{
+	uint8_t body[ACPI_GUEST_VIRTIO_BYTES];
+	struct aml d = { body, 0 };
+	const char seg[4] = { 'V', 'R', 'T', (char)('0' + n) };
+
+	aml_put(&d, seg, 4);
+	aml_name(&d, "_HID");
+	aml_byte(&d, AML_STRING_PFX);
+	aml_put(&d, ACPI_GUEST_VIRTIO_HID, sizeof(ACPI_GUEST_VIRTIO_HID));  /* with its NUL */
+	aml_name(&d, "_UID");
+	aml_byte(&d, AML_BYTE_PFX);
+	aml_byte(&d, (uint8_t)n);
+	virtio_crs(&d, v);
+	aml_byte(a, AML_EXT_OP);
+	aml_byte(a, AML_DEVICE_OP);
+	aml_pkg(a, body, d.n);
+}
+
+/* Scope (\_SB) with every device into out; its length (0 if none). */
+static size_t virtio_scope(uint8_t *out, const struct acpi_guest_virtio *v, unsigned nv)
+{
+	uint8_t body[SB_AML_MAX];
+	struct aml s = { body, 0 }, a = { out, 0 };
+
+	if (!nv)
+		return 0;
+	aml_byte(&s, AML_ROOT_CHAR);
+	aml_put(&s, "_SB_", 4);
+	for (unsigned i = 0; i < nv; i++)
+		virtio_device(&s, i, &v[i]);
+	aml_byte(&a, AML_SCOPE_OP);
+	aml_pkg(&a, body, s.n);
+	return a.n;
+}
+
 /* ---- layout in the buffer ------------------------------------------------ */
 
 struct layout {
@@ -230,7 +362,7 @@ static size_t madt_size(unsigned ncpus, bool ioapic)
 }
 
 /* Room for the largest MADT (with the I/O APIC); it may use less. */
-static void layout_of(unsigned ncpus, bool madt, struct layout *l)
+static void layout_of(unsigned ncpus, bool madt, size_t dsdt_body, struct layout *l)
 {
 	size_t at = 0;
 
@@ -240,7 +372,7 @@ static void layout_of(unsigned ncpus, bool madt, struct layout *l)
 	l->rsdt = place(&at, sizeof(struct sdt_header) + 4 * root_entries(madt), TABLE_ALIGN);
 	l->fadt = place(&at, sizeof(struct fadt), TABLE_ALIGN);
 	l->madt = madt ? place(&at, madt_size(ncpus, true), TABLE_ALIGN) : 0;
-	l->dsdt = place(&at, sizeof(struct sdt_header) + sizeof(dsdt_aml), TABLE_ALIGN);
+	l->dsdt = place(&at, sizeof(struct sdt_header) + dsdt_body, TABLE_ALIGN);
 	l->end = at;
 }
 
@@ -248,7 +380,7 @@ size_t acpi_guest_size(unsigned ncpus)
 {
 	struct layout l;
 
-	layout_of(ncpus ? ncpus : 1, true, &l);
+	layout_of(ncpus ? ncpus : 1, true, sizeof(dsdt_aml), &l);
 	return l.end;
 }
 
@@ -264,6 +396,8 @@ struct params {
 	uint32_t ioapic_addr;
 	uint64_t gpa;
 	struct layout l;
+	uint8_t sb_aml[SB_AML_MAX];     /* Scope (\_SB) with the virtio devices */
+	size_t sb_len;
 };
 
 static uint8_t sum(const uint8_t *p, size_t len)
@@ -436,9 +570,10 @@ static void write_dsdt(uint8_t *buf, const struct params *pr)
 {
 	struct sdt_header h;
 
-	sdt_header(&h, "DSDT", sizeof(h) + sizeof(dsdt_aml), DSDT_REVISION, pr);
+	sdt_header(&h, "DSDT", sizeof(h) + sizeof(dsdt_aml) + pr->sb_len, DSDT_REVISION, pr);
 	memcpy(buf + pr->l.dsdt, &h, sizeof(h));
 	memcpy(buf + pr->l.dsdt + sizeof(h), dsdt_aml, sizeof(dsdt_aml));
+	memcpy(buf + pr->l.dsdt + sizeof(h) + sizeof(dsdt_aml), pr->sb_aml, pr->sb_len);
 	seal(buf, pr->l.dsdt);
 }
 
@@ -462,6 +597,12 @@ static bool params_from(const struct acpi_guest_config *cfg, struct params *pr)
 			   pr->ncpus, oem, pr->pm_base, pr->sci_irq);
 		return false;
 	}
+	if (cfg->nvirtio > ACPI_GUEST_MAX_VIRTIO) {
+		log_printf("hv: acpi-guest: %u virtio devices (max %d)\n", cfg->nvirtio,
+			   ACPI_GUEST_MAX_VIRTIO);
+		return false;
+	}
+	pr->sb_len = virtio_scope(pr->sb_aml, cfg->virtio, cfg->nvirtio);
 	/* OEMIDs are space-padded, not NUL-terminated (5.2.6). */
 	memset(pr->oem_id, ' ', 6);
 	memcpy(pr->oem_id, oem, strlen(oem));
@@ -490,7 +631,7 @@ size_t acpi_guest_build(uint8_t *buf, size_t cap, gpa_t at,
 	pr.gpa = gpa;
 	pr.madt = !(cfg && cfg->no_madt);
 	pr.ioapic_addr = cfg ? cfg->ioapic_addr : 0;
-	layout_of(pr.ncpus, pr.madt, &pr.l);
+	layout_of(pr.ncpus, pr.madt, sizeof(dsdt_aml) + pr.sb_len, &pr.l);
 	if (!gpa_ok(gpa, pr.l.end))
 		return 0;
 	if (cap < pr.l.end) {

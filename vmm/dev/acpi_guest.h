@@ -24,6 +24,23 @@
  * overrides (ISA IRQ 0 on GSI 2, the SCI level-triggered active high); no SMI (ACPI mode is permanent);
  * a 32-bit PM timer; no fixed power or sleep button; no GPE blocks;
  * legacy ISA devices but no 8042, no VGA and no MSI.
+ *
+ * Virtio-mmio devices, if any, are in the DSDT the way Linux looks for
+ * them on ACPI systems (drivers match the _HID "LNRO0005"):
+ *
+ *   Scope (\_SB) {
+ *     Device (VRTn) {
+ *       Name (_HID, "LNRO0005")
+ *       Name (_UID, n)
+ *       Name (_CRS, ResourceTemplate () {
+ *         Memory32Fixed (ReadWrite, base, size)
+ *         Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive) { irq }
+ *       })
+ *     } ...
+ *   }
+ *
+ * after the \_S5_ object; with none, the tables are what they were
+ * before devices could be listed, byte for byte.
  */
 #ifndef VMM_ACPI_GUEST_H
 #define VMM_ACPI_GUEST_H
@@ -35,6 +52,14 @@
 #define ACPI_GUEST_OEM_ID       "HVHVHV"
 #define ACPI_GUEST_LAPIC_ADDR   0xFEE00000u
 #define ACPI_GUEST_ALIGN        64      /* gpa alignment (the FACS needs 64) */
+#define ACPI_GUEST_MAX_VIRTIO   8
+#define ACPI_GUEST_VIRTIO_HID   "LNRO0005"
+
+/* One virtio-mmio device: its register window and its interrupt (GSI). */
+struct acpi_guest_virtio {
+	uint32_t base, size;
+	uint8_t irq;
+};
 
 /* Zero fields (or a NULL cfg) take the defaults in the comments. */
 struct acpi_guest_config {
@@ -51,9 +76,14 @@ struct acpi_guest_config {
 	/* With a MADT: the guest-physical address of an I/O APIC to list
 	 * (0: none, and the OS keeps the 8259). */
 	uint32_t ioapic_addr;
+	/* virtio-mmio devices for the DSDT, VRT0 first */
+	struct acpi_guest_virtio virtio[ACPI_GUEST_MAX_VIRTIO];
+	unsigned nvirtio;
 };
 
-/* Bytes acpi_guest_build() needs for ncpus CPUs (0 counts as 1). */
+/* Bytes acpi_guest_build() needs for ncpus CPUs (0 counts as 1) and no
+ * virtio device; each device adds at most ACPI_GUEST_VIRTIO_BYTES. */
+#define ACPI_GUEST_VIRTIO_BYTES 72
 size_t acpi_guest_size(unsigned ncpus);
 
 /*

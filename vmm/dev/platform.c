@@ -75,6 +75,7 @@ void platform_reset(struct platform *pf, const struct platform_config *cfg)
 	vioapic_init(&pf->ioapic, &(struct vioapic_config){
 		.id = (uint8_t)(cfg->ncpus ? cfg->ncpus : 1),   /* as the MADT says */
 		.deliver = cfg->ioapic_deliver, .ctx = cfg->ioapic_ctx });
+	memcpy(pf->vnet, cfg->vnet, sizeof(pf->vnet));
 	pf->dirty = true;
 }
 
@@ -114,6 +115,8 @@ void platform_update(struct platform *pf, uint64_t now)
 	set_line(pf, VUART_COM1_IRQ, vuart_irq_line(&pf->uart));
 	set_line(pf, VRTC_IRQ, vrtc_irq_pending(&pf->rtc));
 	set_line(pf, ACPI_GUEST_SCI_IRQ, vpm_sci_pending(&pf->pm));
+	for (int n = 0; n < PLATFORM_MAX_VNET && pf->vnet[n]; n++)
+		set_line(pf, PLATFORM_VNET_IRQ(n), vnet_irq_line(pf->vnet[n]));
 }
 
 int platform_next_vector(struct platform *pf, struct vlapic *l, bool *from_pic)
@@ -155,7 +158,7 @@ uint64_t platform_next_deadline(struct platform *pf, const struct vlapic *l, uin
 	return d;
 }
 
-size_t platform_firmware_tables(uint8_t *buf, size_t cap, unsigned ncpus)
+size_t platform_firmware_tables(uint8_t *buf, size_t cap, unsigned ncpus, unsigned nvnet)
 {
 	/*
 	 * One vCPU: no MADT, so that the OS keeps the 8259 behind LINT0 (with
@@ -168,5 +171,8 @@ size_t platform_firmware_tables(uint8_t *buf, size_t cap, unsigned ncpus)
 					 .ioapic_addr = (uint32_t)VIOAPIC_BASE };
 	gpa_t rsdp;
 
+	for (unsigned n = 0; n < nvnet && n < PLATFORM_MAX_VNET; n++)
+		cfg.virtio[cfg.nvirtio++] = (struct acpi_guest_virtio){
+			PLATFORM_VNET_GPA(n), VNET_MMIO_SIZE, (uint8_t)PLATFORM_VNET_IRQ(n) };
 	return acpi_guest_build(buf, cap, GPA(PLATFORM_ACPI_GPA), &cfg, &rsdp);
 }

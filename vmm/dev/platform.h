@@ -13,6 +13,8 @@
  *   port 0x510/0x511      QEMU fw_cfg        port 0x600-0x60b      ACPI PM1 + PM timer
  *   port 0x60/0x64        keyboard controller (its reset line)
  *   port 0xcf8-0xcff      PCI configuration: no devices
+ *   MMIO 0xfeb00000       virtio-net 0 (vmm/net/net.h), IRQ 10, if configured
+ *   MMIO 0xfeb01000       virtio-net 1, IRQ 11
  *   MMIO 0xfec00000       I/O APIC: ISA IRQ n on pin n (the PIT on pin 2)
  *   MMIO 0xfee00000       local APIC (xAPIC), or x2APIC MSRs
  */
@@ -28,6 +30,15 @@
 #include "vmm/dev/vpm.h"
 #include "vmm/dev/vuart.h"
 #include "vmm/dev/vioapic.h"
+#include "vmm/dev/virtio_net.h"
+
+/* The virtio-net devices' fixed windows and lines (IRQ 10 and 11 are
+ * free on this platform: see the map above). */
+#define PLATFORM_MAX_VNET     2
+#define PLATFORM_VNET_BASE    0xfeb00000u
+#define PLATFORM_VNET_STRIDE  0x1000u
+#define PLATFORM_VNET_GPA(n)  (PLATFORM_VNET_BASE + (uint32_t)(n) * PLATFORM_VNET_STRIDE)
+#define PLATFORM_VNET_IRQ(n)  (10 + (int)(n))
 
 struct platform {
 	struct vuart uart;
@@ -37,6 +48,7 @@ struct platform {
 	struct fwcfg fwcfg;
 	struct vpm pm;
 	struct vioapic ioapic;
+	const struct vnet *vnet[PLATFORM_MAX_VNET];   /* the partition's, or NULL */
 	uint32_t pci_addr;           /* last value written to 0xcf8 */
 	/*
 	 * The fast path: nothing about interrupts can change until a device
@@ -58,6 +70,8 @@ struct platform_config {
 	/* the I/O APIC's messages (vioapic.h), NULL to drop them */
 	void (*ioapic_deliver)(void *ctx, uint32_t dest, uint32_t msg);
 	void *ioapic_ctx;
+	/* the virtio-net devices whose lines are PLATFORM_VNET_IRQ(n) */
+	const struct vnet *vnet[PLATFORM_MAX_VNET];
 };
 
 /* Every device back to its power-on state, for a (re)boot of the guest. */
@@ -94,8 +108,8 @@ uint64_t platform_next_deadline(struct platform *pf, const struct vlapic *l, uin
 #define PLATFORM_ACPI_GPA 0xe0000    /* where the guest's ACPI tables go */
 
 /* Lay out the guest's ACPI tables (see vmm/dev/acpi_guest.h) for ncpus
- * vCPUs in buf, for copying to PLATFORM_ACPI_GPA.  Returns their size, 0
- * if cap is short. */
-size_t platform_firmware_tables(uint8_t *buf, size_t cap, unsigned ncpus);
+ * vCPUs and nvnet virtio-net devices in buf, for copying to
+ * PLATFORM_ACPI_GPA.  Returns their size, 0 if cap is short. */
+size_t platform_firmware_tables(uint8_t *buf, size_t cap, unsigned ncpus, unsigned nvnet);
 
 #endif

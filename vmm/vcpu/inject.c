@@ -9,6 +9,7 @@
 #include "arch/x86_64/vectors.h"
 #include "vmm/partition.h"
 #include "vmm/focus.h"
+#include "vmm/net/net.h"
 #include "vmm/vmx/vmx.h"
 #include "vmm/vmx/vmx_caps.h"
 #include "arch/x86_64/cpu.h"
@@ -171,6 +172,8 @@ void vcpu_wait_for_interrupt(struct vcpu *v)
 		if (wake_pending(v, pf, rdtsc()))
 			return;
 		if (pf) {
+			if (net_poll(p))     /* a frame came: its line is sampled next */
+				continue;
 			focus_poll(rdtsc());
 			if (vcpu_take_console_input(p))
 				return;

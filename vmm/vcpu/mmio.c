@@ -1,5 +1,6 @@
 /*
- * MMIO emulation: an EPT violation on a device page (the local APIC's)
+ * MMIO emulation: an EPT violation on a device page (the local APIC's,
+ * the I/O APIC's, the virtio-net windows)
  * is emulated by fetching the faulting instruction through the guest's
  * own page tables, decoding it, and doing its register side here.
  * Only the few instruction forms guests use on device registers are
@@ -8,6 +9,7 @@
 #include "vmm/vcpu/mmio.h"
 #include "vmm/vcpu/helpers.h"
 #include "vmm/partition.h"
+#include "vmm/net/net.h"
 #include "vmm/vmx/vmx.h"
 #include "vmm/emul/decode.h"
 #include "vmm/emul/gwalk.h"
@@ -124,6 +126,39 @@ static void ioapic_mmio_write(struct vcpu *v, uint64_t off, unsigned size, uint6
 	partition_dev_unlock(v->part);
 }
 
+/* A virtio-net window: the device is the partition's, under its device
+ * lock; its transmit and receive paths take a switch lock inside. */
+static struct vnet *vnet_at(struct vcpu *v, uint64_t off)
+{
+	unsigned n = (unsigned)(off / PLATFORM_VNET_STRIDE);
+
+	return &v->part->net[n]->vnet;
+}
+
+static uint64_t vnet_window_read(struct vcpu *v, uint64_t off, unsigned size)
+{
+	uint32_t reg = (uint32_t)(off % PLATFORM_VNET_STRIDE);
+
+	if (reg >= VNET_MMIO_SIZE || size > 4)    /* the rest of the page floats */
+		return nothing_read(v, off, size);
+	partition_dev_lock(v->part);
+	uint32_t val = vnet_mmio_read(vnet_at(v, off), reg, size);
+	partition_dev_unlock(v->part);
+	return val;
+}
+
+static void vnet_window_write(struct vcpu *v, uint64_t off, unsigned size, uint64_t val)
+{
+	uint32_t reg = (uint32_t)(off % PLATFORM_VNET_STRIDE);
+
+	if (reg >= VNET_MMIO_SIZE || size > 4)
+		return;
+	partition_dev_lock(v->part);
+	vnet_mmio_write(vnet_at(v, off), reg, size, (uint32_t)val);
+	platform_touch(&v->part->platform);
+	partition_dev_unlock(v->part);
+}
+
 enum exit_result mmio_exit(struct vcpu *v, gpa_t gpa)
 {
 	struct vlapic *l = &v->lapic;
@@ -138,5 +173,8 @@ enum exit_result mmio_exit(struct vcpu *v, gpa_t gpa)
 		return mmio_emulate(v, gpa, &(struct mmio_device){ apic.base, nothing_read, nothing_write });
 	if (gpa.v >= VIOAPIC_BASE && gpa.v < VIOAPIC_BASE + VIOAPIC_MMIO_SIZE)
 		return mmio_emulate(v, gpa, &ioapic);
+	if (gpa.v >= PLATFORM_VNET_BASE && gpa.v < PLATFORM_VNET_GPA(v->part->nnets))
+		return mmio_emulate(v, gpa, &(struct mmio_device){ GPA(PLATFORM_VNET_BASE),
+				    vnet_window_read, vnet_window_write });
 	return EXIT_UNHANDLED;
 }

@@ -11,6 +11,7 @@
 #include "vmm/vcpu/smp.h"
 #include "vmm/vcpu/mailbox.h"
 #include "vmm/partition.h"
+#include "vmm/net/net.h"
 #include "vmm/focus.h"
 #include "drivers/cmdline.h"
 #include "vmm/vmx/vmx.h"
@@ -53,7 +54,7 @@ static void print_stats(struct partition *p)
 {
 	const struct ept_stats *s = &p->ept.stats;
 	uint64_t counts[EXIT_REASON_COUNT] = { 0 }, exits = 0;
-	char top[160], vcpus[32] = "";
+	char top[160], vcpus[32] = "", net[160];
 	size_t n = 0;
 	bool used[EXIT_REASON_COUNT] = { false };
 
@@ -82,10 +83,13 @@ static void print_stats(struct partition *p)
 		fmt_append(vcpus, sizeof(vcpus), &m, " on %d vcpus", p->nvcpus);
 		vcpus[m] = 0;
 	}
-	log_printf("hv: guest %s: stats: exits %llu%s (%s), ept faults 4k=%llu 2m=%llu 1g=%llu, ept tables %llu\n",
+	size_t k = 0;
+	net_stats_append(p, net, sizeof(net), &k);
+	net[k] = 0;
+	log_printf("hv: guest %s: stats: exits %llu%s (%s), ept faults 4k=%llu 2m=%llu 1g=%llu, ept tables %llu%s\n",
 		   p->name, (unsigned long long)exits, vcpus, top,
 		   (unsigned long long)s->faults_4k, (unsigned long long)s->faults_2m,
-		   (unsigned long long)s->faults_1g, (unsigned long long)s->tables);
+		   (unsigned long long)s->faults_1g, (unsigned long long)s->tables, net);
 }
 
 static void console_line(void *ctx, const char *line, size_t len)
@@ -101,7 +105,8 @@ static void console_line(void *ctx, const char *line, size_t len)
 static bool load_firmware_tables(struct partition *p)
 {
 	hpa_t page = kpage_alloc(0);
-	size_t n = platform_firmware_tables(phys_to_virt(page), PAGE_SIZE, (unsigned)p->nvcpus);
+	size_t n = platform_firmware_tables(phys_to_virt(page), PAGE_SIZE, (unsigned)p->nvcpus,
+					    (unsigned)p->nnets);
 	bool ok = n && guest_write(p, GPA(PLATFORM_ACPI_GPA), phys_to_virt(page), n);
 
 	kpage_free(page, 0);
@@ -119,10 +124,16 @@ static bool boot_guest(struct partition *p)
 	ept_reset(&p->ept);
 	invept_single(ept_eptp(&p->ept));
 	vcpu_msr_state_reset(&v->msr);   /* TSC offset 0: the guest's TSC is the host's */
-	platform_reset(&p->platform, &(struct platform_config){
+	struct platform_config pc = {
 		.ram_size = p->ram_size, .ncpus = (unsigned)p->nvcpus,
 		.console_line = console_line, .console_ctx = p,
-		.ioapic_deliver = partition_ioapic_deliver, .ioapic_ctx = p });
+		.ioapic_deliver = partition_ioapic_deliver, .ioapic_ctx = p };
+	for (int i = 0; i < p->nnets; i++)
+		pc.vnet[i] = &p->net[i]->vnet;
+	partition_dev_lock(p);
+	net_reset(p);
+	partition_dev_unlock(p);
+	platform_reset(&p->platform, &pc);
 	platform_lapic_reset(&v->lapic, 0, vcpu_send_ipi, vcpu_level_eoi, vcpu_lapic_clock, v);
 	memset(&v->mbox, 0, sizeof(v->mbox));
 	v->init_pending = v->sipi_pending = v->nmi_pending = false;
@@ -171,7 +182,8 @@ static void report_startup(void)
 static void report_memory(struct partition *p)
 {
 	uint64_t bytes = sizeof(*p) + PAGE_SIZE /* VMCS */ + 2 * PAGE_SIZE /* I/O bitmaps */ +
-			 PAGE_SIZE /* MSR bitmap */ + p->pool.meta_bytes;
+			 PAGE_SIZE /* MSR bitmap */ + p->pool.meta_bytes +
+			 (uint64_t)p->nnets * sizeof(struct net_dev);
 
 	log_printf("hv: guest %s: hypervisor memory %llu KiB (VMCS, bitmaps, devices, pool index)\n",
 		   p->name, (unsigned long long)(bytes >> 10));
@@ -246,6 +258,8 @@ static void run_loop(struct vcpu *v)
 			vcpu_take_mail(v);
 			if (p->stop || v->init_pending)
 				return;
+			if (v->id == 0 && net_work_pending(p))   /* frames wait in a switch */
+				net_poll(p);
 		}
 		if (now >= next_tick) {   /* about once a millisecond, not on every exit */
 			next_tick = now + tick;
@@ -291,6 +305,7 @@ void vcpu_run(struct vcpu *v)
 		const struct recover_fault *f = &c->fault;
 
 		partition_unlock_after_fault(v->part);
+		net_unlock_after_fault();
 		guest_end(v, "killed", "the hypervisor took exception %llu (error 0x%llx) at %llx, cr2 %llx, "
 			  "handling its exit", (unsigned long long)f->vector, (unsigned long long)f->error,
 			  (unsigned long long)f->rip, (unsigned long long)f->cr2);

@@ -34,6 +34,7 @@ struct partition;
 #define VCPU_EV_SIPI (1u << 2)
 #define VCPU_EV_EPT  (1u << 3)           /* invalidate EPT translations (ept_gen) */
 #define VCPU_EV_STOP (1u << 4)           /* the partition stops: leave the guest */
+#define VCPU_EV_NET  (1u << 5)           /* frames wait in a switch (vmm/net/net.h) */
 
 struct vcpu_mailbox {
 	uint32_t fixed[8];               /* fixed-interrupt vectors, bit v%32 of word v/32 */
