@@ -330,6 +330,30 @@ static void test_exit_timer_of_an_ap_is_its_lapic_timer(void)
 	CHECK_EQ(vmcs(VMCS_PREEMPTION_TIMER_VALUE), 1000u);         /* 32000 >> 5 */
 }
 
+/* The run loop's shortcut holds only when both calls would do nothing. */
+static void test_quiet_entry_means_nothing_to_do(void)
+{
+	fx_setup(MIB(2));
+	preempt_caps(true);
+	vcpu_inject_interrupts(fx_vcpu, 100);            /* settles the devices */
+	vcpu_arm_exit_timer(fx_vcpu, 100, 100000);
+	CHECK(vcpu_entry_is_quiet(fx_vcpu, 200, 100000));
+	unsigned writes = fake_vmcs_total_writes();
+	uint64_t next = pf()->next_event, by = fx_vcpu->exit_by;
+	vcpu_inject_interrupts(fx_vcpu, 200);
+	vcpu_arm_exit_timer(fx_vcpu, 200, 100000);
+	CHECK_EQ(fake_vmcs_total_writes(), writes);
+	CHECK_EQ(pf()->next_event, next);
+	CHECK_EQ(fx_vcpu->exit_by, by);
+	/* and not when something changed */
+	platform_touch(pf());
+	CHECK(!vcpu_entry_is_quiet(fx_vcpu, 200, 100000));
+	pf()->dirty = false;
+	CHECK(!vcpu_entry_is_quiet(fx_vcpu, 200, 200000));   /* the tick moved */
+	fx_vcpu->nmi_pending = true;
+	CHECK(!vcpu_entry_is_quiet(fx_vcpu, 200, 100000));
+}
+
 int main(void)
 {
 	RUN(test_nothing_pending);
@@ -351,5 +375,6 @@ int main(void)
 	RUN(test_exit_timer_past_due_still_runs_the_guest);
 	RUN(test_exit_timer_without_preemption_timer);
 	RUN(test_exit_timer_of_an_ap_is_its_lapic_timer);
+	RUN(test_quiet_entry_means_nothing_to_do);
 	return check_summary();
 }

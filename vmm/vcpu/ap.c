@@ -72,6 +72,16 @@ static void ap_reset(struct vcpu *v)
 	v->starts = 0;
 }
 
+/* An INIT taken from the mailbox: the APIC's INIT state, then wait for a SIPI. */
+static void take_init(struct vcpu *v)
+{
+	if (!v->init_pending)
+		return;
+	v->init_pending = false;
+	vlapic_init_reset(&v->lapic);
+	v->mode = VCPU_WAIT_SIPI;
+}
+
 /*
  * Wait in software for what starts this AP: true with v->sipi_vector set
  * when a STARTUP IPI came in the wait-for-SIPI state, false when the
@@ -93,11 +103,7 @@ static bool ap_wait(struct vcpu *v)
 		if (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
 			if (mbox_has_mail(&v->mbox))
 				vcpu_take_mail(v);
-			if (v->init_pending) {
-				v->init_pending = false;
-				vlapic_init_reset(&v->lapic);
-				v->mode = VCPU_WAIT_SIPI;
-			}
+			take_init(v);
 			if (v->sipi_pending) {
 				v->sipi_pending = false;
 				return true;
@@ -153,11 +159,7 @@ void vcpu_ap_thread(void *arg)
 		vcpu_run(v);
 		if (v->mode == VCPU_RUN)      /* left for INIT or a stop, not a park */
 			v->mode = VCPU_WAIT_SIPI;
-		if (v->init_pending) {
-			v->init_pending = false;
-			vlapic_init_reset(&v->lapic);
-			v->mode = VCPU_WAIT_SIPI;
-		}
+		take_init(v);
 	}
 	this_cpu()->vcpu = NULL;
 }

@@ -6,6 +6,8 @@
 #define VMM_VCPU_INJECT_H
 
 #include "hv/types.h"
+#include "vmm/partition.h"
+#include "vmm/vmx/vmx_caps.h"
 
 struct vcpu;
 struct partition;
@@ -20,6 +22,22 @@ void vcpu_inject_interrupts(struct vcpu *v, uint64_t now);
  * The VMX-preemption timer where the CPU has it, else the host's local
  * APIC timer (an external-interrupt exit). */
 void vcpu_arm_exit_timer(struct vcpu *v, uint64_t now, uint64_t tick);
+/*
+ * The common case on the boot vCPU: no device was touched, no timer is
+ * due, no NMI waits, and the exit timer is still armed for the right
+ * time, so vcpu_inject_interrupts() and vcpu_arm_exit_timer() would both
+ * return at once.  The same tests as their first lines, inline here so
+ * that the run loop saves their calls on most exits: change them together.
+ */
+static inline bool vcpu_entry_is_quiet(const struct vcpu *v, uint64_t now, uint64_t tick)
+{
+	const struct platform *pf = &v->part->platform;
+
+	return v->id == 0 && !v->nmi_pending && !pf->dirty && now < pf->next_event &&
+	       MIN(pf->next_event, tick) == v->exit_by &&
+	       (vmx_caps.preempt_save || !vmx_caps.preempt_timer);
+}
+
 /* After a VM exit: an event whose delivery the exit interrupted (in the
  * IDT-vectoring information) is queued again for the next entry. */
 void vcpu_requeue_interrupted_event(struct vcpu *v);

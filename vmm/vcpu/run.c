@@ -229,21 +229,6 @@ static void every_tick(struct vcpu *v, uint64_t now)
 		selftest_fault();
 }
 
-/*
- * The common case on the boot vCPU: no device was touched, no timer is
- * due, no NMI waits, and the exit timer is still armed for the right
- * time, so vcpu_inject_interrupts() and vcpu_arm_exit_timer() would both
- * return at once.  Tested here, it saves their calls on most exits.
- */
-static inline bool entry_is_quiet(const struct vcpu *v, uint64_t now, uint64_t tick)
-{
-	const struct platform *pf = &v->part->platform;
-
-	return v->id == 0 && !v->nmi_pending && !pf->dirty && now < pf->next_event &&
-	       MIN(pf->next_event, tick) == v->exit_by &&
-	       (vmx_caps.preempt_save || !vmx_caps.preempt_timer);
-}
-
 static void run_loop(struct vcpu *v)
 {
 	struct partition *p = v->part;
@@ -265,7 +250,7 @@ static void run_loop(struct vcpu *v)
 			next_tick = now + tick;
 			every_tick(v, now);
 		}
-		if (!entry_is_quiet(v, now, next_tick)) {
+		if (!vcpu_entry_is_quiet(v, now, next_tick)) {
 			vcpu_inject_interrupts(v, now);
 			vcpu_arm_exit_timer(v, now, next_tick);
 		}
