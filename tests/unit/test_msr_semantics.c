@@ -45,22 +45,7 @@ static uint64_t rd(uint32_t msr)
 	return fx_vcpu->regs.rdx << 32 | (uint32_t)fx_vcpu->regs.rax;
 }
 
-/* WRMSR: true if it retired, false if it faulted (#GP(0)). */
-static bool wr(uint32_t msr, uint64_t val)
-{
-	fake_vmcs_set(VMCS_GUEST_RIP, FX_RIP);
-	fake_vmcs_set(VMCS_ENTRY_INTR_INFO, 0);
-	fx_vcpu->regs.rcx = msr;
-	fx_vcpu->regs.rax = (uint32_t)val;
-	fx_vcpu->regs.rdx = val >> 32;
-	CHECK_EQ(exit_wrmsr(fx_vcpu, 0), EXIT_HANDLED);
-	if (fx_injected_vector(NULL) >= 0) {
-		CHECK_FAULT(X86_VEC_GP, 0);
-		return false;
-	}
-	CHECK_RETIRED();
-	return true;
-}
+static bool wr(uint32_t msr, uint64_t val) { return fx_wrmsr(msr, val); }
 
 static uint32_t cpuid_eax(uint32_t leaf)
 {
