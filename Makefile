@@ -31,6 +31,11 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic \
 	-fno-asynchronous-unwind-tables -fno-common $(PREFIX_MAP) \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 	-I. -Iinclude -DHV_NAME='"$(NAME)"' -DHV_VERSION='"$(VERSION)"' -MMD -MP
+# make PROFILE=1: the exit profile (vmm/vcpu/profile.h), for finding where
+# an exit's instructions go; not for normal use.
+ifeq ($(PROFILE),1)
+KCFLAGS += -DHV_EXIT_PROFILE
+endif
 KASFLAGS := -I. -Iinclude -I$(BUILD)/include -MMD -MP -D__ASSEMBLY__
 
 # Structure offsets for the assembly, generated from C (see the file).

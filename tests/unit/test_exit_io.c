@@ -176,6 +176,28 @@ static void test_unemulated_port(void)
 	CHECK_EQ(host_log_text()[0], 0);
 }
 
+/* The port table is searched by halves: the ports on each side of a
+ * range's edges land in the range or outside it, never in a neighbour. */
+static void test_range_edges(void)
+{
+	static const struct { uint16_t port; bool claimed; } edges[] = {
+		{ 0x1f, false }, { 0x20, true }, { 0x21, true }, { 0x22, false },
+		{ 0x3f7, false }, { 0x3f8, true }, { 0x3ff, true }, { 0x400, false },
+		{ 0x4cf, false }, { 0x4d0, true }, { 0x4d1, true }, { 0x4d2, false },
+		{ 0x0, false }, { 0x8900, true }, { 0x8901, false }, { 0xffff, false },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(edges); i++) {
+		fx_setup(MIB(2));
+		in(edges[i].port, 1);
+		bool logged = strstr(host_log_text(), "unemulated port") != NULL;
+		if (logged == edges[i].claimed)
+			printf("port 0x%x: %s\n", edges[i].port, logged ? "unemulated" : "claimed");
+		CHECK_EQ(logged, !edges[i].claimed);
+		host_log_clear();
+	}
+}
+
 static void test_unemulated_ports_logged_up_to_8(void)
 {
 	fx_setup(MIB(2));
@@ -266,6 +288,7 @@ int main(void)
 	RUN(test_fwcfg);
 	RUN(test_pci_config);
 	RUN(test_unemulated_port);
+	RUN(test_range_edges);
 	RUN(test_unemulated_ports_logged_up_to_8);
 	RUN(test_debug_exit);
 	RUN(test_bochs_shutdown);

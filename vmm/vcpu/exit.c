@@ -12,6 +12,7 @@
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/vectors.h"
 #include "vmm/vcpu/inject.h"
+#include "vmm/vcpu/profile.h"
 #include "vmm/vmx/exit_reason.h"
 #include "vmm/vmx/vmcs.h"
 #include "vmm/vmx/vmx.h"
@@ -183,12 +184,14 @@ bool exit_dispatch(struct vcpu *v, uint32_t reason)
 	enum exit_result r = EXIT_UNHANDLED;
 
 	v->exits++;
+	prof_reason(basic);
 	if (basic < EXIT_REASON_COUNT)
 		v->exit_counts[basic]++;
 	if (reason & EXIT_REASON_FLAG_ENTRY_FAIL) {
 		entry_failed(v, reason);
 		return false;
 	}
+	prof_mark(PROF_DISPATCHED);
 	if (basic < ARRAY_SIZE(handlers) && handlers[basic])
 		r = handlers[basic](v, vmcs_readl(VMCS_EXIT_QUALIFICATION));
 	if (r == EXIT_UNHANDLED) {

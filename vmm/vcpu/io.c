@@ -274,6 +274,7 @@ static enum exit_result drop(struct vcpu *v, uint16_t off, unsigned size, uint32
 	return EXIT_HANDLED;
 }
 
+/* Sorted by base, without overlaps: find_port() searches it by halves. */
 static const struct port_range ports[] = {
 	{ 0x20, 2, pic_read, pic_write },
 	{ VPIT_BASE_PORT, VPIT_NPORTS, pit_read, pit_write },
@@ -309,9 +310,17 @@ static const struct port_range *find_port(uint16_t port, unsigned size)
 {
 	if (port >= 0xcf8 && port < 0xd00 && !(port == 0xcf9 && size == 1))
 		return &pci_ports;
-	for (size_t i = 0; i < ARRAY_SIZE(ports); i++)
-		if (port >= ports[i].base && port < ports[i].base + ports[i].count)
-			return &ports[i];
+	/* the last range that starts at or below the port, if it reaches it */
+	size_t lo = 0, hi = ARRAY_SIZE(ports);
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (ports[mid].base <= port)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (port >= ports[lo].base && port < ports[lo].base + ports[lo].count)
+		return &ports[lo];
 	return NULL;
 }
 

@@ -10,6 +10,7 @@
 #include "vmm/vcpu/msr.h"
 #include "vmm/vcpu/smp.h"
 #include "vmm/vcpu/mailbox.h"
+#include "vmm/vcpu/profile.h"
 #include "vmm/partition.h"
 #include "vmm/net/net.h"
 #include "vmm/focus.h"
@@ -250,11 +251,14 @@ static void run_loop(struct vcpu *v)
 			next_tick = now + tick;
 			every_tick(v, now);
 		}
+		prof_mark(PROF_MAIL);
 		if (!vcpu_entry_is_quiet(v, now, next_tick)) {
 			vcpu_inject_interrupts(v, now);
 			vcpu_arm_exit_timer(v, now, next_tick);
 		}
+		prof_mark(PROF_ENTER);
 		int err = vmx_enter(&v->regs, v->launched);
+		prof_mark(PROF_EXIT);
 		if (err) {
 			guest_end(v, "killed", "%s failed: %s", v->launched ? "VMRESUME" : "VMLAUNCH",
 				  err == 1 ? "no current VMCS" :
@@ -264,13 +268,16 @@ static void run_loop(struct vcpu *v)
 		}
 		v->launched = true;
 		vcpu_requeue_interrupted_event(v);
+		prof_mark(PROF_REQUEUE);
 		if (!exit_dispatch(v, vmcs_read32(VMCS_EXIT_REASON)))
 			return;
+		prof_mark(PROF_HANDLED);
 		heartbeat(v, &next_beat);
 		if (vmx_failed[cpu_index()]) {
 			guest_end(v, "killed", "a VMX instruction failed while handling its exit");
 			return;
 		}
+		prof_mark(PROF_CHECKED);
 	}
 }
 
@@ -371,6 +378,7 @@ void vcpu_thread(void *arg)
 		vcpu_stop_partition(&p->vcpus[0]);
 		partition_wait_aps_out(p);
 		print_stats(p);
+		prof_print(p->name);
 		if (p->cfg->on_exit != ON_EXIT_RESTART || !may_restart(p, ran, rdtsc() - start))
 			break;
 		p->restarts++;
