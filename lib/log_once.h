@@ -28,11 +28,11 @@ static inline enum log_once_verdict log_once(struct log_once *l, uint32_t key)
 {
 	unsigned max = l->max && l->max < LOG_ONCE_MAX ? l->max : LOG_ONCE_MAX;
 
+	if (l->n >= max)           /* full: nothing more is reported, seen or not */
+		return LOG_ONCE_SKIP;
 	for (unsigned i = 0; i < l->n; i++)
 		if (l->seen[i] == key)
 			return LOG_ONCE_SKIP;
-	if (l->n >= max)
-		return LOG_ONCE_SKIP;
 	l->seen[l->n++] = key;
 	return l->n == max ? LOG_ONCE_LAST : LOG_ONCE_REPORT;
 }

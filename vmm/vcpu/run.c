@@ -234,6 +234,7 @@ static void run_loop(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	uint64_t next_beat = 0, next_tick = 0, tick = tsc_hz() / 1000;
+	const bool *vmx_failed_here = &vmx_failed[cpu_index()];   /* a vCPU stays on its CPU */
 
 	for (;;) {
 		uint64_t now = rdtsc();
@@ -273,7 +274,7 @@ static void run_loop(struct vcpu *v)
 			return;
 		prof_mark(PROF_HANDLED);
 		heartbeat(v, &next_beat);
-		if (vmx_failed[cpu_index()]) {
+		if (*vmx_failed_here) {
 			guest_end(v, "killed", "a VMX instruction failed while handling its exit");
 			return;
 		}
