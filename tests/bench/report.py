@@ -184,6 +184,7 @@ LATENCY_CASE = "bench-latency"
 LATENCY_FIGURES = [  # smp2 key, figure name, target in ticks (None: no target)
     ("timer_irq", "virtual timer interrupt, deadline to handler, guest spinning", 600),
     ("timer_irq_halted", "virtual timer interrupt, deadline to handler, guest halted", None),
+    ("timer_irq_past", "virtual timer interrupt, WRMSR of a past deadline to handler", None),
     ("ipi", "IPI between two vCPUs of one partition, send to handler", 1500),
 ]
 RE_LATENCY = re.compile(r"^\[smp2\] bench: (\w+) min=(\d+) mean=(\d+) n=(\d+)")
