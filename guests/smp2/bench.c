@@ -11,6 +11,9 @@
  *   the BSP then spins on a counter in memory (no exits: the hypervisor
  *   must preempt it) or halts (sti; hlt: the HLT exit waits for the
  *   deadline).  latency = the handler's first RDTSC - the deadline.
+ * - timer_irq_past: a deadline already past (1), written with interrupts
+ *   on, timed from the RDTSC before the WRMSR: the exit-and-inject path
+ *   alone, for comparison.
  * - ipi: the BSP reads the TSC and writes the ICR low word (xAPIC MMIO,
  *   destination already in ICR high) sending a fixed IPI to the AP,
  *   which spins in its idle loop.  latency = the AP handler's first
