@@ -8,12 +8,16 @@
 volatile uint32_t ipi_count[SMP2_CPUS];
 volatile uint32_t ipi_stray;
 volatile uint32_t ipi_spurious;
+volatile uint64_t irq_tsc[SMP2_CPUS];
 
 /* Called from ipi_entry (vectors.S) with interrupts off. */
 void ipi_handle(void)
 {
+	uint64_t now = cpu_rdtsc();	/* first: bench.c's handler time */
 	uint32_t id = lapic_id();
 
+	if (id < SMP2_CPUS)
+		irq_tsc[id] = now;
 	if (id < SMP2_CPUS)
 		__atomic_add_fetch(&ipi_count[id], 1, __ATOMIC_SEQ_CST);
 	else

@@ -61,6 +61,7 @@ extern struct ap_state ap;
 extern volatile uint32_t ipi_count[SMP2_CPUS];
 extern volatile uint32_t ipi_stray;	/* taken by a CPU with another ID */
 extern volatile uint32_t ipi_spurious;	/* spurious-vector interrupts */
+extern volatile uint64_t irq_tsc[SMP2_CPUS];	/* TSC at the last handler entry */
 
 void ipi_install(void);
 /* Called by the stubs in vectors.S. */
@@ -75,6 +76,9 @@ void startup_copy_trampoline(void);
 /* INIT, 10 ms, SIPI, 200 us, SIPI; false if an ICR stayed busy or the
  * PIT did not count. */
 bool startup_init_sipi_sipi(uint32_t apic_id);
+
+/* bench.c: bench=N's latency figures (timer, IPI), N samples each. */
+void bench_run(uint32_t n);
 
 /* ap.c: the AP's C entry, called by the trampoline on its own stack. */
 __attribute__((noreturn)) void ap_main(void);

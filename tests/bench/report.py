@@ -178,6 +178,34 @@ def slowdown_figure(rep, cases):
             hv_seconds=up["bench-linux-hv"], bare_seconds=up["bench-linux-bare"])
 
 
+# ---- interrupt latencies (issue 13): guests/smp2 with bench=N --------------
+
+LATENCY_CASE = "bench-latency"
+LATENCY_FIGURES = [  # smp2 key, figure name, target in ticks (None: no target)
+    ("timer_irq", "virtual timer interrupt, deadline to handler, guest spinning", 600),
+    ("timer_irq_halted", "virtual timer interrupt, deadline to handler, guest halted", None),
+    ("timer_irq_past", "virtual timer interrupt, WRMSR of a past deadline to handler", None),
+    ("ipi", "IPI between two vCPUs of one partition, send to handler", 1500),
+]
+RE_LATENCY = re.compile(r"^\[smp2\] bench: (\w+) min=(\d+) mean=(\d+) n=(\d+)")
+RE_LATENCY_SKIP = re.compile(r"^\[smp2\] bench: (\w+) skipped \((.*)\)")
+
+
+def latency_figures(rep, cases):
+    lines = read_log(cases, LATENCY_CASE)
+    found = {m.group(1): m for m in map(RE_LATENCY.match, lines) if m}
+    skipped = {m.group(1): m.group(2) for m in map(RE_LATENCY_SKIP.match, lines) if m}
+    for key, name, target in LATENCY_FIGURES:
+        m = found.get(key)
+        if m is None or int(m.group(4)) == 0:
+            why = skipped.get(key, f"no figure in {LATENCY_CASE}")
+            rep.add(name, None, "ticks", target, shown=f"n/a ({why})", key=key)
+            continue
+        mn, mean, n = int(m.group(2)), int(m.group(3)), int(m.group(4))
+        rep.add(name, mean, "ticks", target, shown=f"mean {mean:,} (min {mn:,})",
+                key=key, min=mn, n=n)
+
+
 def elf_sizes(elf):
     """text, data and bss bytes of the loaded sections (readelf's flags:
     A = allocated, X = executable, W = writable; NOBITS = bss)."""
@@ -248,6 +276,8 @@ MISS_WHY = {
     "io_unused_read": "I/O decode, port search and the once-only log check",
     "rdmsr_efer": "run loop and MSR dispatch, see PERFORMANCE.md",
     "wrmsr_efer": "EFER's checks on top of the RDMSR path",
+    "timer_irq": "the preemption-timer exit, then the whole platform check on delivery",
+    "ipi": "MMIO decode of the ICR write, the mailbox and the kick of the other CPU",
 }
 
 
@@ -346,6 +376,7 @@ def main():
     slowdown_figure(rep, args.cases)
     footprint_figures(rep, args.cases, args.elf, loc)
     startup_figure(rep, bench)
+    latency_figures(rep, args.cases)
 
     with open(args.json, "w") as f:
         json.dump({"commit": args.commit, "figures": rep.figures, "lines_of_code": loc},
