@@ -155,8 +155,10 @@ static void test_apic_msrs(void)
 	CHECK_FAULT(X86_VEC_GP, 0);
 
 	fx_part.platform.dirty = false;
+	fx_part.platform.next_event = UINT64_MAX;
 	CHECK(wr(MSR_IA32_APIC_BASE, 0xfee00000ull | VLAPIC_BASE_EN | VLAPIC_BASE_EXTD | VLAPIC_BASE_BSP));
-	CHECK(fx_part.platform.dirty);                 /* the devices are looked at again */
+	CHECK_EQ(fx_part.platform.next_event, 0);      /* interrupts are looked at again */
+	CHECK(!fx_part.platform.dirty);                /* but not the devices */
 	CHECK_EQ(rd(MSR_X2APIC_VERSION), VLAPIC_VERSION);
 	CHECK_EQ(rd(MSR_X2APIC_ID), 0);
 	CHECK(wr(MSR_X2APIC_TPR, 0x20));

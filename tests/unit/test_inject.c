@@ -10,6 +10,7 @@
 #include "exit_checks.h"
 #include "vmm/vcpu/inject.h"
 #include "vmm/vcpu/smp.h"
+#include "vmm/vcpu/helpers.h"
 #include "vmm/vmx/vmx_caps.h"
 
 #define VEC 0x40
@@ -46,6 +47,35 @@ static void test_fast_path_touches_nothing(void)
 	/* once the next event is due, the vector goes in */
 	vcpu_inject_interrupts(fx_vcpu, 1000);
 	CHECK_EQ(fx_injected_vector(NULL), VEC);
+}
+
+/* Only the local APIC changed: interrupts are looked at, the devices not
+ * (their lines move only when touched or by their own timers). */
+static void test_lapic_change_leaves_devices_alone(void)
+{
+	struct vpic *pic = &pf()->pic;
+
+	fx_setup(MIB(2));
+	vpic_write(pic, 0x20, 0x11);
+	vpic_write(pic, 0x21, 0x20);
+	vpic_write(pic, 0x21, 0x04);
+	vpic_write(pic, 0x21, 0x01);
+	vpic_write(pic, 0x21, 0xef);   /* only IRQ 4, the UART, unmasked */
+	vcpu_inject_interrupts(fx_vcpu, 0);
+	CHECK_EQ(fx_injected_vector(NULL), -1);
+	CHECK_EQ(pf()->next_device_event, UINT64_MAX);   /* no PIT or RTC timer */
+	/* the UART's line rises behind the platform's back */
+	vuart_write(&pf()->uart, 4, 0x08);   /* MCR.OUT2: the line reaches the PIC */
+	vuart_write(&pf()->uart, 1, 0x02);   /* IER: THR empty */
+	CHECK(vuart_irq_line(&pf()->uart));
+	pf()->dirty = false;
+	vcpu_lapic_changed(fx_vcpu);
+	CHECK_EQ(pf()->next_event, 0);
+	vcpu_inject_interrupts(fx_vcpu, 10);
+	CHECK_EQ(fx_injected_vector(NULL), -1);           /* the devices were not looked at */
+	platform_touch(pf());
+	vcpu_inject_interrupts(fx_vcpu, 20);
+	CHECK_EQ(fx_injected_vector(NULL), 0x24);
 }
 
 static void test_inject_when_open(void)
@@ -358,6 +388,7 @@ int main(void)
 {
 	RUN(test_nothing_pending);
 	RUN(test_fast_path_touches_nothing);
+	RUN(test_lapic_change_leaves_devices_alone);
 	RUN(test_inject_when_open);
 	RUN(test_window_when_if_clear);
 	RUN(test_window_when_blocked);

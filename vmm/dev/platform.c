@@ -143,19 +143,22 @@ void platform_ack(struct platform *pf, struct vlapic *l, int vec, bool from_pic)
 	}
 }
 
-uint64_t platform_next_deadline(struct platform *pf, const struct vlapic *l, uint64_t tsc_offset)
+uint64_t platform_next_device_deadline(struct platform *pf)
 {
-	uint64_t d = platform_host_tsc(vlapic_timer_deadline(l), tsc_offset);
-
-	if (!pf)
-		return d;
-	uint64_t pit = vpit_next_irq_ns(&pf->pit), rtc = vrtc_next_irq_ns(&pf->rtc);
+	uint64_t d = UINT64_MAX, pit = vpit_next_irq_ns(&pf->pit), rtc = vrtc_next_irq_ns(&pf->rtc);
 
 	if (pit != VPIT_NO_IRQ)
 		d = MIN(d, ns_to_tsc(pit));
 	if (rtc != VRTC_NO_IRQ)
 		d = MIN(d, ns_to_tsc(rtc));
 	return d;
+}
+
+uint64_t platform_next_deadline(struct platform *pf, const struct vlapic *l, uint64_t tsc_offset)
+{
+	uint64_t d = platform_host_tsc(vlapic_timer_deadline(l), tsc_offset);
+
+	return pf ? MIN(d, platform_next_device_deadline(pf)) : d;
 }
 
 size_t platform_firmware_tables(uint8_t *buf, size_t cap, unsigned ncpus, unsigned nvnet)

@@ -57,6 +57,10 @@ struct platform {
 	 */
 	bool dirty;
 	uint64_t next_event;
+	/* The devices' own next timer (PIT, RTC), host TSC: until then, and
+	 * with nothing touched, their interrupt lines stay where they are,
+	 * and a local APIC timer alone needs no look at them. */
+	uint64_t next_device_event;
 	uint64_t injected_pic, injected_apic;   /* for the debug line */
 	uint8_t kbd_cmd;             /* keyboard controller: pending command */
 };
@@ -102,6 +106,8 @@ void platform_ack(struct platform *pf, struct vlapic *l, int vec, bool from_pic)
 /* Host TSC of the next timer interrupt l (whose vCPU's TSC is host +
  * tsc_offset) or, if given, a shared device will raise; UINT64_MAX if none. */
 uint64_t platform_next_deadline(struct platform *pf, const struct vlapic *l, uint64_t tsc_offset);
+/* The PIT's and the RTC's next interrupt in host TSC, UINT64_MAX if none. */
+uint64_t platform_next_device_deadline(struct platform *pf);
 
 #define PLATFORM_PM_BASE  0x600
 #define PLATFORM_PIT_GSI  2          /* the I/O APIC pin of ISA IRQ 0 */

@@ -106,7 +106,7 @@ static bool guest_set_cr8(struct vcpu *v, uint64_t val)
 	if (val & ~0xfull)
 		return false;                  /* reserved bits: #GP */
 	vlapic_set_cr8(&v->lapic, val);
-	platform_touch(&v->part->platform);   /* a lower priority may let an interrupt in */
+	vcpu_lapic_changed(v);   /* a lower priority may let an interrupt in */
 	return true;
 }
 

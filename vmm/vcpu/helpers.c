@@ -126,6 +126,14 @@ void vcpu_retire_instruction(struct vcpu *v, uint64_t len)
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY, intr & ~3u);
 }
 
+void vcpu_lapic_changed(struct vcpu *v)
+{
+	/* only the boot vCPU keeps the partition's fast-path state; the
+	 * others look at their local APIC on every entry */
+	if (v->id == 0)
+		v->part->platform.next_event = 0;
+}
+
 void vcpu_skip_instruction(struct vcpu *v)
 {
 	vcpu_retire_instruction(v, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));

@@ -27,6 +27,11 @@ bool guest_write(struct partition *p, gpa_t gpa, const void *src, uint64_t len);
 uint64_t vcpu_guest_cr0(struct vcpu *v);
 uint64_t vcpu_guest_cr4(struct vcpu *v);
 
+/* Only the vCPU's local APIC changed (a register, its timer, the TPR, an
+ * IPI taken in): the next entry looks for an interrupt to inject, but the
+ * devices' lines stay as they were, so they are not looked at for it. */
+void vcpu_lapic_changed(struct vcpu *v);
+
 /* Advance RIP past the instruction that exited. */
 void vcpu_skip_instruction(struct vcpu *v);
 /* The same for an instruction of `len` bytes the hypervisor emulated (the

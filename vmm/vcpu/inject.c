@@ -1,7 +1,9 @@
 /*
  * Interrupt delivery (see inject.h).  Most exits change nothing about
  * interrupts: the platform is looked at only when a device was touched
- * (platform.dirty) or its next timer is due (platform.next_event).
+ * (platform.dirty) or its next timer is due (platform.next_event), and
+ * the devices themselves only when one was touched or a device timer
+ * is due (platform.next_device_event), not for a local APIC timer.
  */
 #include "vmm/vcpu/inject.h"
 #include "vmm/vcpu/smp.h"
@@ -78,9 +80,15 @@ void vcpu_inject_interrupts(struct vcpu *v, uint64_t now)
 	vlapic_tick(&v->lapic, now + v->msr.tsc_offset);   /* it runs on the guest's TSC */
 	if (pf) {
 		partition_dev_lock(p);
-		pf->dirty = false;
-		platform_update(pf, now);
-		pf->next_event = platform_next_deadline(pf, &v->lapic, v->msr.tsc_offset);
+		/* the devices' lines move only when one was touched or one of
+		 * their timers came due: a local APIC timer leaves them alone */
+		if (pf->dirty || now >= pf->next_device_event) {
+			pf->dirty = false;
+			platform_update(pf, now);
+			pf->next_device_event = platform_next_device_deadline(pf);
+		}
+		pf->next_event = MIN(pf->next_device_event,
+				     platform_host_tsc(vlapic_timer_deadline(&v->lapic), v->msr.tsc_offset));
 		if (mbox_has_mail(&v->mbox))   /* the I/O APIC may have sent this vCPU something */
 			vcpu_take_mail(v);
 	}

@@ -96,7 +96,7 @@ static uint64_t lapic_mmio_read(struct vcpu *v, uint64_t off, unsigned size)
 static void lapic_mmio_write(struct vcpu *v, uint64_t off, unsigned size, uint64_t val)
 {
 	vlapic_mmio_write(&v->lapic, (uint32_t)off, (uint32_t)val);
-	platform_touch(&v->part->platform);
+	vcpu_lapic_changed(v);
 }
 
 /* Where no device answers: reads float high, writes go nowhere. */

@@ -126,13 +126,11 @@ static bool tsc_adjust_shown(void)
  */
 static void tsc_move(struct vcpu *v, uint64_t delta)
 {
-	struct platform *pf = &v->part->platform;
-
 	v->msr.tsc_offset += delta;
 	v->msr.tsc_adjust += delta;
 	vmcs_write64(VMCS_TSC_OFFSET, v->msr.tsc_offset);
 	vlapic_tsc_moved(&v->lapic, delta);
-	platform_touch(pf);
+	vcpu_lapic_changed(v);   /* the device timers run on the host TSC */
 }
 
 /* ---- EFER and IA32_MISC_ENABLE --------------------------------------------- */
@@ -285,7 +283,7 @@ static bool canonical(uint64_t a)
 static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
 	if (vlapic_owns_msr(msr)) {
-		platform_touch(&v->part->platform);
+		vcpu_lapic_changed(v);
 		return vlapic_msr_write(&v->lapic, msr, val) == 0;
 	}
 	switch (msr) {

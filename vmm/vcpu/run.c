@@ -224,6 +224,10 @@ static void every_tick(struct vcpu *v, uint64_t now)
 	struct partition *p = v->part;
 
 	focus_poll(now);
+	/* a device state no timer announces (the PM timer's overflow bit)
+	 * is still seen within a millisecond */
+	if (v->id == 0)
+		platform_touch(&p->platform);
 	if (v->id == 0 && !ring_empty(&p->console_in))
 		vcpu_take_console_input(p);
 	if (p->opts->selftest == HV_SELFTEST_EXITFAULT && p->id == 0 && v->exits >= 100)

@@ -4,6 +4,7 @@
  * threads are in ap.c.
  */
 #include "vmm/vcpu/smp.h"
+#include "vmm/vcpu/helpers.h"
 #include "vmm/vcpu/mailbox.h"
 #include "vmm/dev/ipi_route.h"
 #include "vmm/partition.h"
@@ -106,7 +107,7 @@ void vcpu_take_mail(struct vcpu *v)
 	/* what makes the run loop leave stays flagged until it has looked */
 	if (v->part->stop || v->init_pending)
 		__atomic_store_n(&v->mbox.any, 1, __ATOMIC_RELAXED);
-	platform_touch(&v->part->platform);
+	vcpu_lapic_changed(v);
 }
 
 void vcpu_flush_ept_everywhere(struct vcpu *v)
