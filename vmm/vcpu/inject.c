@@ -61,6 +61,17 @@ static bool inject_nmi(struct vcpu *v)
 	return true;
 }
 
+/* The devices' lines move only when one was touched or one of their own
+ * timers came due: a local APIC event leaves them where they are. */
+static void refresh_devices(struct platform *pf, uint64_t now)
+{
+	if (!pf->dirty && now < pf->next_device_event)
+		return;
+	pf->dirty = false;
+	platform_update(pf, now);
+	pf->next_device_event = platform_next_device_deadline(pf);
+}
+
 /*
  * The boot vCPU looks at the shared devices (and the 8259 behind its
  * LINT0) under the partition's device lock; every vCPU looks at its own
@@ -80,13 +91,7 @@ void vcpu_inject_interrupts(struct vcpu *v, uint64_t now)
 	vlapic_tick(&v->lapic, now + v->msr.tsc_offset);   /* it runs on the guest's TSC */
 	if (pf) {
 		partition_dev_lock(p);
-		/* the devices' lines move only when one was touched or one of
-		 * their timers came due: a local APIC timer leaves them alone */
-		if (pf->dirty || now >= pf->next_device_event) {
-			pf->dirty = false;
-			platform_update(pf, now);
-			pf->next_device_event = platform_next_device_deadline(pf);
-		}
+		refresh_devices(pf, now);
 		pf->next_event = MIN(pf->next_device_event,
 				     platform_host_tsc(vlapic_timer_deadline(&v->lapic), v->msr.tsc_offset));
 		if (mbox_has_mail(&v->mbox))   /* the I/O APIC may have sent this vCPU something */
@@ -162,8 +167,8 @@ static bool wake_pending(struct vcpu *v, struct platform *pf, uint64_t now)
 	vlapic_tick(&v->lapic, now + v->msr.tsc_offset);
 	if (pf) {
 		partition_dev_lock(v->part);
-		platform_update(pf, now);
-		platform_touch(pf);
+		refresh_devices(pf, now);
+		pf->next_event = 0;   /* the entry after the wake looks for the interrupt */
 	}
 	bool any = platform_next_vector(pf, &v->lapic, &from_pic) >= 0;
 	if (pf)
