@@ -200,7 +200,7 @@ void hv_main(uint32_t magic, uint32_t info_phys)
 	/* per-CPU data first: the log needs cpu_index() */
 	hv_start_tsc = boot_tsc;   /* .boot.bss is unmapped once paging_init() runs */
 	bsp_percpu_init((uint64_t)bsp_stack_top);
-	gdt_load(&percpu_area[0]);
+	gdt_load(percpu_area[0]);
 	idt_init();
 	idt_load();
 	console_init_serial();
