@@ -63,6 +63,7 @@ static void setup_memory(uint32_t info_phys)
 
 	kpage_setup(raw, mb2.nmmap, rsv, nrsv, pool, &mem);
 	paging_init(mem.ram, mem.nram, mem.table_pool, mem.table_pool_pages);
+	bsp_setup_stacks();
 	kpage_set_debug(opts.debug);
 	if (opts.nozero)
 		log_printf("hv: warning: nozero: guest memory is NOT zeroed (benchmarks only; guests can see stale data)\n");

@@ -55,8 +55,12 @@ static void ap_entry(uint64_t index)
 	smp_park();
 }
 
-/* The boot CPU's IST stacks are static: they are needed before paging is up. */
-static uint8_t bsp_ist[4][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+/*
+ * Until paging is up the boot CPU has one static IST page for all four
+ * vectors: a fault then is fatal (a panic), so they need not be apart.
+ * bsp_setup_stacks() then gives it guarded IST stacks like an AP's.
+ */
+static uint8_t bsp_early_ist[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 void bsp_percpu_init(uint64_t stack_top)
 {
@@ -64,7 +68,18 @@ void bsp_percpu_init(uint64_t stack_top)
 
 	percpu_init(0, 0, stack_top);
 	for (int i = 0; i < 4; i++)
-		c->tss.ist[i] = (uint64_t)bsp_ist[i] + PAGE_SIZE;
+		c->tss.ist[i] = (uint64_t)bsp_early_ist + PAGE_SIZE;
+}
+
+void bsp_setup_stacks(void)
+{
+	struct percpu *c = percpu_area[0];
+
+	/* the CPU reads the IST from the TSS at each interrupt: no reload */
+	c->tss.ist[IST_DF - 1] = paging_alloc_stack(1);
+	c->tss.ist[IST_NMI - 1] = paging_alloc_stack(1);
+	c->tss.ist[IST_MC - 1] = paging_alloc_stack(1);
+	c->tss.ist[IST_PF - 1] = paging_alloc_stack(1);
 }
 
 static bool start_one(unsigned index, uint32_t apic_id)
