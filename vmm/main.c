@@ -63,6 +63,7 @@ static void setup_memory(uint32_t info_phys)
 
 	kpage_setup(raw, mb2.nmmap, rsv, nrsv, pool, &mem);
 	paging_init(mem.ram, mem.nram, mem.table_pool, mem.table_pool_pages);
+	bsp_setup_stacks();
 	kpage_set_debug(opts.debug);
 	if (opts.nozero)
 		log_printf("hv: warning: nozero: guest memory is NOT zeroed (benchmarks only; guests can see stale data)\n");
@@ -200,7 +201,7 @@ void hv_main(uint32_t magic, uint32_t info_phys)
 	/* per-CPU data first: the log needs cpu_index() */
 	hv_start_tsc = boot_tsc;   /* .boot.bss is unmapped once paging_init() runs */
 	bsp_percpu_init((uint64_t)bsp_stack_top);
-	gdt_load(&percpu_area[0]);
+	gdt_load(percpu_area[0]);
 	idt_init();
 	idt_load();
 	console_init_serial();

@@ -19,8 +19,12 @@
 #define CONFIG_MODULE "hv.cfg"
 #define HV_RESERVE MIB(8)   /* kept back for VMCSs, bitmaps and stacks */
 
-static struct hv_config config;
-static struct partition parts[CONFIG_MAX_GUESTS];
+/* Both live in kernel pages, sized for the config read (16 KiB and
+ * 2.5 KiB a guest, 56 KiB of bss when they were static arrays for the
+ * most guests); they are made once and kept, the partitions point into
+ * the config. */
+static struct hv_config *config;
+static struct partition *parts;
 static int nparts;
 static struct config_machine machine;
 
@@ -72,14 +76,31 @@ static void zero_ram(void *ctx, hpa_t a, uint64_t len)
 	__atomic_add_fetch(&zeroing_ticks, rdtsc() - t0, __ATOMIC_RELAXED);
 }
 
-/* The pool's index lives in hypervisor memory, outside the partition. */
-static void pool_setup(struct frame_pool *fp, hpa_t base, uint32_t npages)
+/* The smallest page order that holds `bytes`. */
+static unsigned pages_order(uint64_t bytes)
 {
-	uint64_t bytes = frame_pool_index_bytes(npages);
 	unsigned order = 0;
 
 	while ((PAGE_SIZE << order) < bytes)
 		order++;
+	return order;
+}
+
+/* Zeroed kernel pages for `bytes`, never freed. */
+static void *kpage_zalloc(uint64_t bytes)
+{
+	unsigned order = pages_order(bytes);
+	void *p = phys_to_virt(kpage_alloc(order));
+
+	memset(p, 0, PAGE_SIZE << order);
+	return p;
+}
+
+/* The pool's index lives in hypervisor memory, outside the partition. */
+static void pool_setup(struct frame_pool *fp, hpa_t base, uint32_t npages)
+{
+	unsigned order = pages_order(frame_pool_index_bytes(npages));
+
 	frame_pool_init(fp, base, npages, phys_to_virt(kpage_alloc(order)), PAGE_SIZE << order);
 }
 
@@ -178,24 +199,28 @@ int partitions_create(const struct mb2_info *mb2, const struct hv_options *opts,
 {
 	int cfg = find_config(mb2);
 
-	*out = parts;
+	*out = NULL;
 	if (cfg < 0) {
 		log_printf("hv: no partition config (a module named %s); no guests to run\n", CONFIG_MODULE);
 		return 0;
 	}
-	config_parse(mod_data[cfg], mod_sizes[cfg], &config);
+	config = kpage_zalloc(sizeof(*config));
+	config_parse(mod_data[cfg], mod_sizes[cfg], config);
 	/* kept back as well: the switches (vmm/net/net.c makes them later) */
-	uint64_t reserve = HV_RESERVE + (uint64_t)config.nswitches * CONFIG_SWITCH_BYTES;
+	uint64_t reserve = HV_RESERVE + (uint64_t)config->nswitches * CONFIG_SWITCH_BYTES;
 	machine = (struct config_machine){
 		.ncpus = (int)cpus_online,
 		.free_bytes = kpage_free_bytes() > reserve ? kpage_free_bytes() - reserve : 0,
 		.module_names = mod_names, .module_data = mod_data, .module_sizes = mod_sizes,
 		.nmodules = (int)mb2->nmods,
 	};
-	config_validate(&config, &machine);
+	config_validate(config, &machine);
 
-	for (int i = 0; i < config.nguests; i++)
-		if (config.guests[i].ok && partition_create(&parts[nparts], &config.guests[i], nparts, opts))
+	if (config->nguests)
+		parts = kpage_zalloc((uint64_t)config->nguests * sizeof(*parts));
+	*out = parts;
+	for (int i = 0; i < config->nguests; i++)
+		if (config->guests[i].ok && partition_create(&parts[nparts], &config->guests[i], nparts, opts))
 			nparts++;
 	if (!nparts)
 		log_printf("hv: no valid guest in %s\n", CONFIG_MODULE);

@@ -8,7 +8,8 @@
 #include "arch/x86_64/cpu.h"
 #include "hv/string.h"
 
-struct percpu percpu_area[MAX_CPUS];
+static struct percpu bsp_percpu;
+struct percpu *percpu_area[MAX_CPUS] = { &bsp_percpu };
 static bool percpu_ready;
 
 int cpu_index(void)
@@ -26,7 +27,7 @@ static uint64_t tss_desc_low(uint64_t base, uint32_t limit)
 
 void percpu_init(unsigned index, uint32_t apic_id, uint64_t stack_top)
 {
-	struct percpu *c = &percpu_area[index];
+	struct percpu *c = percpu_area[index];
 
 	c->self = c;
 	c->index = index;

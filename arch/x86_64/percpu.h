@@ -55,7 +55,9 @@ struct percpu {
 	uint64_t nmis;                  /* host NMIs seen on this CPU */
 };
 
-extern struct percpu percpu_area[MAX_CPUS];
+/* The boot CPU's entry is static; an AP's comes from kernel pages when
+ * it is started (smp.c), so the image holds one struct, not MAX_CPUS. */
+extern struct percpu *percpu_area[MAX_CPUS];
 extern unsigned cpus_online;
 
 static inline struct percpu *this_cpu(void)

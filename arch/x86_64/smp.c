@@ -13,6 +13,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/vectors.h"
+#include "pmm/kpage.h"
 #include "hv/string.h"
 #include "hv/log.h"
 
@@ -22,11 +23,18 @@
 unsigned cpus_online = 1;
 static volatile bool ap_started;
 
+_Static_assert(sizeof(struct percpu) <= PAGE_SIZE, "an AP's struct percpu is one kernel page");
+
 /* Main stack plus one guarded IST stack each for #DF, NMI, #MC and #PF. */
 void cpu_setup_stacks(unsigned index, uint32_t apic_id, uint64_t stack_top)
 {
-	struct percpu *c = &percpu_area[index];
+	struct percpu *c;
 
+	if (!percpu_area[index]) {   /* kept if the CPU fails to start: the slot is retried */
+		percpu_area[index] = phys_to_virt(kpage_alloc(0));
+		memset(percpu_area[index], 0, sizeof(struct percpu));
+	}
+	c = percpu_area[index];
 	percpu_init(index, apic_id, stack_top);
 	c->tss.ist[IST_DF - 1] = paging_alloc_stack(1);
 	c->tss.ist[IST_NMI - 1] = paging_alloc_stack(1);
@@ -36,7 +44,7 @@ void cpu_setup_stacks(unsigned index, uint32_t apic_id, uint64_t stack_top)
 
 static void ap_entry(uint64_t index)
 {
-	struct percpu *c = &percpu_area[index];
+	struct percpu *c = percpu_area[index];
 
 	gdt_load(c);
 	idt_load();
@@ -47,16 +55,31 @@ static void ap_entry(uint64_t index)
 	smp_park();
 }
 
-/* The boot CPU's IST stacks are static: they are needed before paging is up. */
-static uint8_t bsp_ist[4][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+/*
+ * Until paging is up the boot CPU has one static IST page for all four
+ * vectors: a fault then is fatal (a panic), so they need not be apart.
+ * bsp_setup_stacks() then gives it guarded IST stacks like an AP's.
+ */
+static uint8_t bsp_early_ist[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 void bsp_percpu_init(uint64_t stack_top)
 {
-	struct percpu *c = &percpu_area[0];
+	struct percpu *c = percpu_area[0];
 
 	percpu_init(0, 0, stack_top);
 	for (int i = 0; i < 4; i++)
-		c->tss.ist[i] = (uint64_t)bsp_ist[i] + PAGE_SIZE;
+		c->tss.ist[i] = (uint64_t)bsp_early_ist + PAGE_SIZE;
+}
+
+void bsp_setup_stacks(void)
+{
+	struct percpu *c = percpu_area[0];
+
+	/* the CPU reads the IST from the TSS at each interrupt: no reload */
+	c->tss.ist[IST_DF - 1] = paging_alloc_stack(1);
+	c->tss.ist[IST_NMI - 1] = paging_alloc_stack(1);
+	c->tss.ist[IST_MC - 1] = paging_alloc_stack(1);
+	c->tss.ist[IST_PF - 1] = paging_alloc_stack(1);
 }
 
 static bool start_one(unsigned index, uint32_t apic_id)
@@ -90,8 +113,8 @@ unsigned smp_start(const uint32_t *apic_ids, unsigned n, unsigned max)
 	uint32_t me = lapic_id();
 	unsigned next = 1;
 
-	percpu_area[0].apic_id = me;
-	percpu_area[0].state = CPU_RUNNING;
+	percpu_area[0]->apic_id = me;
+	percpu_area[0]->state = CPU_RUNNING;
 	memcpy(phys_to_virt(HPA(TRAMPOLINE_BASE)), trampoline_start,
 	       (size_t)(trampoline_end - trampoline_start));
 	paging_identity_low(true);
@@ -107,9 +130,11 @@ unsigned smp_start(const uint32_t *apic_ids, unsigned n, unsigned max)
 
 bool smp_run_on(unsigned cpu, void (*fn)(void *), void *arg)
 {
-	struct percpu *c = &percpu_area[cpu];
+	if (cpu >= cpus_online)
+		return false;
+	struct percpu *c = percpu_area[cpu];
 
-	if (cpu >= cpus_online || c->state != CPU_PARKED)
+	if (c->state != CPU_PARKED)
 		return false;
 	c->work_arg = arg;
 	__atomic_store_n(&c->work, fn, __ATOMIC_RELEASE);
@@ -120,7 +145,7 @@ bool smp_run_on(unsigned cpu, void (*fn)(void *), void *arg)
 void cpu_kick(unsigned cpu)
 {
 	if (cpu < cpus_online && (int)cpu != cpu_index())
-		lapic_send_ipi(percpu_area[cpu].apic_id, VEC_IPI_WAKE);
+		lapic_send_ipi(percpu_area[cpu]->apic_id, VEC_IPI_WAKE);
 }
 
 void smp_park(void)

@@ -16,6 +16,7 @@ void smp_park(void) __attribute__((noreturn));
  * a halt and looks at its work.  Nothing if it is this CPU. */
 void cpu_kick(unsigned cpu);
 void bsp_percpu_init(uint64_t stack_top);
+void bsp_setup_stacks(void);   /* once paging is up: guarded IST stacks */
 void cpu_setup_stacks(unsigned index, uint32_t apic_id, uint64_t stack_top);
 
 #endif

@@ -47,7 +47,6 @@ TOUCH_CASES = [  # case name, partition size
     ("bench-touch-512m", 512 * MIB),
     ("bench-touch-1g", 1024 * MIB),
 ]
-LOC_TARGET_FOLDERS = ["arch/x86_64", "vmm", "ept"]
 LOC_FOLDERS = ["boot", "arch/x86_64", "drivers", "lib", "pmm", "ept", "vmm", "include/hv"]
 NOZERO = "n/a (needs hv option nozero)"
 
@@ -246,12 +245,13 @@ def footprint_figures(rep, cases, elf, loc):
             rep.add(name, None, "KiB", 64, shown=f"n/a (no line in {case})", case=case)
         else:
             rep.add(name, int(m.group(2)), "KiB", 64, case=case)
-    def lines_under(root):
-        return sum(c["lines"] for d, c in loc.items() if sloc.within(d, [root]))
-    total = sum(lines_under(d) for d in LOC_TARGET_FOLDERS)
-    rep.add("lines of C and assembly, " + " + ".join(LOC_TARGET_FOLDERS), total, "lines", 8000,
-            shown=f"{total:,} (" + ", ".join(f"{d} {lines_under(d):,}"
-                                             for d in LOC_TARGET_FOLDERS) + ")")
+    # the layers with a target (the VMX core); the others are in the LOC table
+    for name, target, total, folders in sloc.by_layer(loc):
+        if target is None:
+            continue
+        rep.add(f"lines of C and assembly, {name}", total["lines"], "lines", target,
+                shown=f"{total['lines']:,} (" + ", ".join(f"{d} {c['lines']:,}"
+                                                          for d, c in folders) + ")")
 
 
 def startup_figure(rep, lines):
@@ -327,12 +327,24 @@ def markdown_table(figs):
 
 
 def loc_breakdown(loc, markdown):
+    """One table of the layers (tests/bench/sloc.py LAYERS), each layer's
+    total and then its folders."""
+    layers = sloc.by_layer(loc)
+    grand = sum(t["lines"] for _, _, t, _ in layers)
     if markdown:
-        out = ["| folder | files | lines |", "| --- | ---: | ---: |"]
-        out += [f"| `{d}` | {c['files']} | {c['lines']:,} |" for d, c in loc.items()]
+        out = ["| layer / folder | files | lines | target |", "| --- | ---: | ---: | --- |"]
+        for name, target, total, folders in layers:
+            limit = f"≤ {target:,}" if target else "-"
+            out.append(f"| **{name}** | {total['files']} | **{total['lines']:,}** | {limit} |")
+            out += [f"| `{d}` | {c['files']} | {c['lines']:,} | |" for d, c in folders]
+        out.append(f"| **all** | {sum(t['files'] for _, _, t, _ in layers)} | **{grand:,}** | |")
         return "\n".join(out)
-    out = ["lines of C and assembly per folder (no blank lines, no comments):"]
-    out += [f"  {c['lines']:>6,}  {c['files']:>3} files  {d}" for d, c in loc.items()]
+    out = ["lines of C and assembly by layer (no blank lines, no comments):"]
+    for name, target, total, folders in layers:
+        limit = f"  (target ≤ {target:,})" if target else ""
+        out.append(f"  {total['lines']:>6,}  {total['files']:>3} files  {name}{limit}")
+        out += [f"      {c['lines']:>6,}  {c['files']:>3} files  {d}" for d, c in folders]
+    out.append(f"  {grand:>6,}  {sum(t['files'] for _, _, t, _ in layers):>3} files  all")
     return "\n".join(out)
 
 
@@ -352,7 +364,7 @@ def update_doc(path, commit, figs, loc):
     body = (f"\nMeasured at commit `{commit}` by `make bench` "
             f"(`tests/bench/run.sh --update-doc`); {summary(figs)}.\n\n"
             f"{markdown_table(figs)}\n\n"
-            "Lines of C and assembly per folder, without blank lines and comments:\n\n"
+            "Lines of C and assembly by layer and folder, without blank lines and comments:\n\n"
             f"{loc_breakdown(loc, True)}\n")
     with open(path, "w") as f:
         f.write(head + BEGIN_MARK + body + END_MARK + tail)

@@ -394,5 +394,5 @@ void vcpu_thread(void *arg)
 	for (int i = 1; i < p->nvcpus; i++)   /* their threads end too */
 		vcpu_kick(&p->vcpus[i]);
 	if (p->cpu != 0)
-		lapic_send_ipi(percpu_area[0].apic_id, VEC_IPI_WAKE);
+		lapic_send_ipi(percpu_area[0]->apic_id, VEC_IPI_WAKE);
 }
