@@ -4,7 +4,6 @@
  * threads are in ap.c.
  */
 #include "vmm/vcpu/smp.h"
-#include "vmm/vcpu/helpers.h"
 #include "vmm/vcpu/mailbox.h"
 #include "vmm/dev/ipi_route.h"
 #include "vmm/partition.h"
@@ -107,7 +106,10 @@ void vcpu_take_mail(struct vcpu *v)
 	/* what makes the run loop leave stays flagged until it has looked */
 	if (v->part->stop || v->init_pending)
 		__atomic_store_n(&v->mbox.any, 1, __ATOMIC_RELAXED);
-	vcpu_lapic_changed(v);
+	/* as vcpu_lapic_changed() (helpers.h, which includes this file's
+	 * header): the mail reached the local APIC, not the devices */
+	if (v->id == 0)
+		v->part->platform.next_event = 0;
 }
 
 void vcpu_flush_ept_everywhere(struct vcpu *v)
